@@ -1,0 +1,48 @@
+# kurskit — the two commands: `make start` (set up, build, serve) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: start test install build site check lint bench constraints clean
+
+start: $(STAMP)
+	$(BIN)/kurskit start
+
+test: lint
+	$(BIN)/pytest
+
+install: $(STAMP)
+
+# a virtual environment with the pinned dependencies (pyproject.toml + constraints.txt)
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "kurskit needs Python 3.11"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/kurskit build
+
+site: $(STAMP)
+	$(BIN)/kurskit build --site-only
+
+check: $(STAMP)
+	$(BIN)/kurskit check
+
+lint: $(STAMP)
+	$(BIN)/ruff check kurskit tests
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	@echo "no benchmarks yet (issue 5)"
+
+constraints: $(STAMP)
+	{ echo "# Every package of the environment, pinned (pip install -c constraints.txt)."; \
+	  echo "# Regenerate after changing pyproject.toml: make constraints"; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^kurskit'; } > constraints.txt
+
+clean:
+	rm -rf build grading/source grading/release grading/submitted grading/autograded \
+	  grading/feedback grading/attempts grading/gradebook.db

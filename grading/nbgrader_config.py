@@ -1,0 +1,16 @@
+# nbgrader configuration of the kurskit course (tracked). The course root is this folder:
+# run nbgrader and the trainer's JupyterLab from here; kurskit pins the root itself.
+c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
+
+c.CourseDirectory.course_id = "kurskit"
+
+# Voilà runs every cell of the release notebook, so an answer cell must stay harmless:
+# the learner answers in the widgets, and kurskit writes the answer into this cell.
+c.ClearSolutions.code_stub = {
+    "python": "# Die Antwort wird beim Abgeben aus dem Formular übernommen.\n",
+}
+c.ClearSolutions.text_stub = "Ihre Antwort"
+
+# A learner's module must never hang the grader.
+c.ExecutePreprocessor.timeout = 60
+c.Execute.timeout = 60

@@ -1,0 +1,92 @@
+"""The `kurskit` command: a thin layer, each command calls one plain function."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from kurskit import build, lint, start
+
+
+def _project(args: argparse.Namespace) -> build.Project:
+    root = Path(args.root or os.environ.get("KURSKIT_ROOT") or Path.cwd()).resolve()
+    if not (root / "courses").is_dir():
+        raise SystemExit(f"error: {root} has no courses/ folder (use --root)")
+    return build.Project(root)
+
+
+def _progress(message: str) -> None:
+    print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    project = _project(args)
+    try:
+        problems = lint.check(project.courses, project.grading,
+                              with_nbgrader=not args.static, progress=_progress)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print("all courses are clean")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    project = _project(args)
+    try:
+        if args.site_only:
+            build.build_site(project)
+        else:
+            build.build(project, progress=_progress)
+    except (build.BuildError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"release notebooks: {project.grading / 'release'}\n"
+          f"learner portal:    {project.portal}\nhandbook:          {project.site}")
+    return 0
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    project = _project(args)
+    if not args.no_build and cmd_build(args) != 0:
+        return 1
+    return start.start(project, learner=args.learner)
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(
+        prog="kurskit", description="Course kit: lint, build and serve kurskit courses.")
+    main_parser.add_argument("--root", help="project root (default: $KURSKIT_ROOT or .)")
+    commands = main_parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="lint every course; exit 0 only when clean")
+    check.add_argument("--static", action="store_true",
+                       help="skip the round trip through real nbgrader")
+    check.set_defaults(func=cmd_check)
+
+    build_cmd = commands.add_parser("build", help="release modules, arrange portal, build handbook")
+    build_cmd.add_argument("--site-only", action="store_true", help="only build the handbook")
+    build_cmd.set_defaults(func=cmd_build)
+
+    start_cmd = commands.add_parser("start", help="build, then serve portal, lab, handbook, API")
+    start_cmd.add_argument("--learner", default=os.environ.get("KURSKIT_LEARNER", "lernende"),
+                           help="the learner of this local server (local identity mode)")
+    start_cmd.add_argument("--no-build", action="store_true", help="serve what is built")
+    start_cmd.set_defaults(func=cmd_start, site_only=False)
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

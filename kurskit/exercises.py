@@ -1,0 +1,220 @@
+"""Exercise widgets for the learner's Voilà app (runs in the learner's kernel).
+
+The kernel holds the question texts and the learner's answers, never a key: solutions
+and explanations stay on the grading side. "Abgeben" sends the answers as literal data
+to the grading service, which grades them with nbgrader and returns score and feedback.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+from IPython.display import HTML, display
+
+SERVICE_URL_ENV = "KURSKIT_SERVICE_URL"
+DEFAULT_SERVICE_URL = "http://127.0.0.1:8870"
+NOT_CHOSEN = "– bitte wählen –"
+
+_CSS = """
+<style>
+.kurskit-question { border-left: 4px solid #1f4e79; padding: 0.5em 1em; margin: 1em 0; }
+.kurskit-question .widget-label, .kurskit-question label { white-space: normal !important; }
+.kurskit-question .widget-html-content p { line-height: 1.5; margin: 0.25em 0; }
+.kurskit-question .widget-radio-box label { height: auto !important; margin: 0.25em 0; }
+.kurskit-question .widget-checkbox { width: auto !important; height: auto !important; }
+.kurskit-question .widget-checkbox .widget-label-basic { white-space: normal; }
+.kurskit-feedback-right { color: #1b5e20; }
+.kurskit-feedback-wrong { color: #8b1a1a; }
+.kurskit-result { border: 2px solid #1f4e79; padding: 0.5em 1em; margin-top: 1em; }
+</style>
+"""
+
+
+class Question:
+    """One question on the page: its widgets, its current answer, its feedback area."""
+
+    def __init__(self, qid: str, kind: str, number: int, prompt: str,
+                 inputs: widgets.Widget, read: Callable[[], Any],
+                 watched: list[widgets.Widget]) -> None:
+        self.qid, self.kind, self.number = qid, kind, number
+        self._read = read
+        self.watched = watched
+        self.feedback = widgets.HTML(value="")
+        heading = widgets.HTML(
+            value=f"<p><strong>Frage {number}</strong><br>{html.escape(prompt)}</p>")
+        self.box = widgets.VBox([heading, inputs, self.feedback])
+        self.box.add_class("kurskit-question")
+
+    def answer(self) -> Any:
+        return self._read()
+
+    def answered(self) -> bool:
+        value = self.answer()
+        return value is not None and value != [] and value != {}
+
+    def show_feedback(self, result: dict[str, Any]) -> None:
+        unit = "Punkt" if result["max_points"] == 1 else "Punkten"
+        points = f"{_num(result['points'])} von {_num(result['max_points'])} {unit}"
+        if result["correct"]:
+            text, css = f"✓ Richtig ({points}).", "kurskit-feedback-right"
+        elif not result["answered"]:
+            text, css = f"✗ Nicht beantwortet ({points}).", "kurskit-feedback-wrong"
+        else:
+            text, css = f"✗ Nicht richtig ({points}).", "kurskit-feedback-wrong"
+        self.feedback.value = (f'<p class="{css}"><strong>{text}</strong> '
+                               f'{html.escape(result.get("feedback", ""))}</p>')
+
+
+class _Page:
+    def __init__(self) -> None:
+        self.module_id: str | None = None
+        self.questions: dict[str, Question] = {}
+        self.listeners: list[Callable[[], None]] = []
+
+    def add(self, question: Question) -> Question:
+        if question.qid in self.questions:
+            raise ValueError(f"question id {question.qid!r} is used twice")
+        self.questions[question.qid] = question
+        for widget in question.watched:
+            widget.observe(lambda _change: self.changed(), names="value")
+        return question
+
+    def changed(self) -> None:
+        for listener in self.listeners:
+            listener()
+
+
+PAGE = _Page()
+
+
+def start_module(module_id: str) -> None:
+    """Begin a module page (the setup cell)."""
+    PAGE.__init__()  # type: ignore[misc]  # a re-run starts a fresh page
+    PAGE.module_id = module_id
+    display(HTML(_CSS))
+
+
+def single_choice(qid: str, prompt: str, options: list[str]) -> None:
+    radio = widgets.RadioButtons(options=list(options), value=None,
+                                 layout=widgets.Layout(width="auto"))
+    question = Question(qid, "single_choice", len(PAGE.questions) + 1, prompt, radio,
+                        lambda: radio.value, [radio])
+    display(PAGE.add(question).box)
+
+
+def multiple_choice(qid: str, prompt: str, options: list[str]) -> None:
+    boxes = [widgets.Checkbox(value=False, description=o, indent=False,
+                              layout=widgets.Layout(width="auto")) for o in options]
+    hint = widgets.HTML(value="<em>Mehrere Antworten können richtig sein.</em>")
+    inputs = widgets.VBox([hint, *boxes])
+    question = Question(
+        qid, "multiple_choice", len(PAGE.questions) + 1, prompt, inputs,
+        lambda: [b.description for b in boxes if b.value] or None, list(boxes))
+    display(PAGE.add(question).box)
+
+
+def matching(qid: str, prompt: str, cases: list[str], categories: list[str]) -> None:
+    choices = [NOT_CHOSEN, *categories]
+    rows, selects = [], []
+    for case in cases:
+        select = widgets.Dropdown(options=choices, value=NOT_CHOSEN,
+                                  layout=widgets.Layout(width="auto", max_width="100%"))
+        selects.append((case, select))
+        rows.append(widgets.VBox([widgets.HTML(value=f"<p>{html.escape(case)}</p>"), select]))
+
+    def read() -> dict[str, str] | None:
+        chosen = {case: s.value for case, s in selects if s.value != NOT_CHOSEN}
+        return chosen or None
+
+    question = Question(qid, "matching", len(PAGE.questions) + 1, prompt, widgets.VBox(rows),
+                        read, [s for _, s in selects])
+    display(PAGE.add(question).box)
+
+
+def submit_panel() -> None:
+    """The "Abgeben" button with progress, status and the result (the module's last cell)."""
+    progress = widgets.HTML()
+    button = widgets.Button(description="Abgeben", button_style="primary",
+                            tooltip="Antworten zur Bewertung abgeben", icon="paper-plane")
+    status = widgets.HTML()
+    result = widgets.HTML()
+
+    def update_progress() -> None:
+        done = sum(q.answered() for q in PAGE.questions.values())
+        progress.value = f"<p>{done} von {len(PAGE.questions)} Fragen beantwortet.</p>"
+
+    def on_click(_button: widgets.Button) -> None:
+        button.disabled = True
+        status.value = "<p>Ihre Antworten werden bewertet …</p>"
+        result.value = ""
+        try:
+            answers = {qid: q.answer() for qid, q in PAGE.questions.items()}
+            outcome = submit_answers(PAGE.module_id or "", answers)
+        except SubmissionFailed as failure:
+            status.value = f'<p class="kurskit-feedback-wrong" role="alert">{html.escape(str(failure))}</p>'
+        else:
+            status.value = ""
+            for item in outcome["questions"]:
+                if item["id"] in PAGE.questions:
+                    PAGE.questions[item["id"]].show_feedback(item)
+            result.value = _result_html(outcome)
+            button.description = "Erneut abgeben"
+        finally:
+            button.disabled = False
+
+    button.on_click(on_click)
+    PAGE.listeners.append(update_progress)
+    update_progress()
+    display(widgets.VBox([progress, button, status, result]))
+
+
+class SubmissionFailed(Exception):
+    """German message for the learner."""
+
+
+def submit_answers(module_id: str, answers: dict[str, Any], timeout: float = 120) -> Any:
+    url = os.environ.get(SERVICE_URL_ENV, DEFAULT_SERVICE_URL).rstrip("/")
+    request = urllib.request.Request(
+        f"{url}/api/v1/modules/{module_id}/submissions",
+        data=json.dumps({"answers": answers}).encode("utf-8"),
+        headers={"Content-Type": "application/json"}, method="POST")
+    token = os.environ.get("JUPYTERHUB_API_TOKEN")
+    if token:  # a hub deployment: the service verifies this token with the hub
+        request.add_header("Authorization", f"token {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.loads(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as error:
+        try:
+            message = json.loads(error.read().decode("utf-8"))["message_de"]
+        except Exception:
+            message = f"Die Abgabe wurde abgelehnt (Fehler {error.code})."
+        raise SubmissionFailed(message) from None
+    except (urllib.error.URLError, TimeoutError, OSError):
+        raise SubmissionFailed(
+            "Der Bewertungsdienst ist gerade nicht erreichbar. Ihre Antworten bleiben auf "
+            "dieser Seite erhalten; bitte versuchen Sie es gleich noch einmal.") from None
+
+
+def _num(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _result_html(outcome: dict[str, Any]) -> str:
+    score, max_score = outcome["score"], outcome["max_score"]
+    percent = round(100 * score / max_score) if max_score else 0
+    right = sum(1 for q in outcome["questions"] if q["correct"])
+    return (
+        f'<div class="kurskit-result" role="status">'
+        f'<p><strong>Ihr Ergebnis: {_num(score)} von {_num(max_score)} Punkten '
+        f'({percent} %)</strong></p>'
+        f'<p>{right} von {len(outcome["questions"])} Fragen richtig. '
+        f'Abgabe Nr. {outcome["attempt"]} ist gespeichert. Die Erklärungen stehen bei den '
+        f'einzelnen Fragen.</p></div>')

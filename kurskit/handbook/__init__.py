@@ -1,0 +1,1 @@
+"""Handbook (MkDocs-material) pages generated from the course catalogue."""

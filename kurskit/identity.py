@@ -1,0 +1,48 @@
+"""Who is submitting: decided by the deployment, never by the request body.
+
+Local mode (one learner per server: a trainer's demo or a single workstation) takes the
+learner from the server's configuration. A JupyterHub deployment plugs in a provider that
+verifies the hub token the learner's kernel sends, through the hub API.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Protocol
+
+from fastapi import Request
+
+from kurskit.submission import valid_learner_id
+
+
+class IdentityError(Exception):
+    """The request carries no acceptable identity (answered with HTTP 401)."""
+
+
+class IdentityProvider(Protocol):
+    name: str
+
+    def learner_for(self, request: Request) -> str: ...
+
+
+class LocalIdentity:
+    """Every request is the one learner this server was configured for."""
+
+    name = "local"
+
+    def __init__(self, learner: str) -> None:
+        if not valid_learner_id(learner):
+            raise ValueError(
+                f"invalid learner id {learner!r}: use lower-case letters, digits, '.', '_', '-'")
+        self.learner = learner
+
+    def learner_for(self, request: Request) -> str:
+        return self.learner
+
+
+def identity_from_env(environ: dict[str, str] | None = None) -> IdentityProvider:
+    env = os.environ if environ is None else environ
+    mode = env.get("KURSKIT_IDENTITY", "local")
+    if mode == "local":
+        return LocalIdentity(env.get("KURSKIT_LEARNER", "lernende"))
+    raise ValueError(f"unknown identity mode {mode!r} (KURSKIT_IDENTITY); known: local")

@@ -1,0 +1,182 @@
+"""Question types: their authored form, their answer schema and their check function.
+
+One registry serves three places that must agree: the learner's widgets
+(`kurskit.exercises`), the grading service's validation of untrusted answers, and the
+content linter. A question is authored as a call with literal arguments only, e.g.
+``single_choice("qid", "Frage?", ["A", "B"])``; kurskit reads such calls with `ast`
+and never executes authored or submitted source outside a kernel.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from kurskit.literals import LiteralRefused, ensure_literal
+
+
+class SpecError(ValueError):
+    """An authored question call is malformed (message for authors, English)."""
+
+
+class AnswerRefused(ValueError):
+    """A submitted answer does not fit its question (English message, German for learners)."""
+
+    def __init__(self, message: str, german: str) -> None:
+        super().__init__(message)
+        self.german = german
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    qid: str
+    kind: str
+    prompt: str
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def public(self) -> dict[str, Any]:
+        """What a client may see: no solution, no explanation."""
+        return {"id": self.qid, "type": self.kind, "prompt": self.prompt,
+                **{k: list(v) for k, v in self.choices.items()}}
+
+
+class QuestionKind:
+    name: ClassVar[str]
+    check_function: ClassVar[str]
+    # names of the list arguments after (qid, prompt), in call order
+    lists: ClassVar[tuple[str, ...]]
+
+    def spec_from_call(self, call: ast.Call) -> QuestionSpec:
+        names = ("qid", "prompt", *self.lists)
+        if call.keywords and any(k.arg is None for k in call.keywords):
+            raise SpecError(f"{self.name}(): **kwargs are not allowed")
+        given: dict[str, Any] = {}
+        if len(call.args) > len(names):
+            raise SpecError(f"{self.name}() takes {len(names)} arguments: {', '.join(names)}")
+        for name, node in zip(names, call.args, strict=False):
+            given[name] = _literal(node, self.name, name)
+        for keyword in call.keywords:
+            if keyword.arg not in names or keyword.arg in given:
+                raise SpecError(f"{self.name}(): unexpected argument {keyword.arg!r}")
+            given[keyword.arg] = _literal(keyword.value, self.name, str(keyword.arg))
+        missing = [n for n in names if n not in given]
+        if missing:
+            raise SpecError(f"{self.name}(): missing argument(s) {', '.join(missing)}")
+        qid, prompt = given["qid"], given["prompt"]
+        if not isinstance(qid, str) or not qid.isidentifier() or not qid.isascii():
+            raise SpecError(f"{self.name}(): question id {qid!r} must be an ASCII identifier")
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise SpecError(f"{self.name}(): prompt must be non-empty text")
+        choices: dict[str, tuple[str, ...]] = {}
+        for name in self.lists:
+            items = given[name]
+            if (not isinstance(items, list | tuple) or len(items) < 2
+                    or not all(isinstance(i, str) and i.strip() for i in items)):
+                raise SpecError(f"{self.name}(): {name} must be a list of at least two texts")
+            if len(set(items)) != len(items):
+                raise SpecError(f"{self.name}(): {name} contains duplicates")
+            choices[name] = tuple(items)
+        return QuestionSpec(qid=qid, kind=self.name, prompt=prompt, choices=choices)
+
+    def normalize(self, spec: QuestionSpec, value: Any) -> Any:
+        """The answer in canonical form, or AnswerRefused. None means unanswered."""
+        raise NotImplementedError
+
+    def solution_problems(self, spec: QuestionSpec, solution: Any) -> list[str]:
+        try:
+            normalized = self.normalize(spec, solution)
+        except AnswerRefused as refused:
+            return [f"solution does not fit the question: {refused}"]
+        if normalized is None:
+            return ["solution must not be None"]
+        return []
+
+
+def _literal(node: ast.AST, func: str, arg: str) -> Any:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        raise SpecError(f"{func}(): argument {arg!r} must be a literal") from None
+
+
+class SingleChoice(QuestionKind):
+    name = "single_choice"
+    check_function = "check_single_choice"
+    lists = ("options",)
+
+    def normalize(self, spec: QuestionSpec, value: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, str) or value not in spec.choices["options"]:
+            raise AnswerRefused(
+                f"answer to {spec.qid!r} is not one of its options",
+                "Die Antwort ist keine der angebotenen Auswahlmöglichkeiten.",
+            )
+        return value
+
+
+class MultipleChoice(QuestionKind):
+    name = "multiple_choice"
+    check_function = "check_multiple_choice"
+    lists = ("options",)
+
+    def normalize(self, spec: QuestionSpec, value: Any) -> Any:
+        if value is None:
+            return None
+        options = spec.choices["options"]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise AnswerRefused(
+                f"answer to {spec.qid!r} must be a list of options",
+                "Die Antwort muss eine Liste der angebotenen Möglichkeiten sein.",
+            )
+        unknown = [v for v in value if v not in options]
+        if unknown or len(set(value)) != len(value):
+            raise AnswerRefused(
+                f"answer to {spec.qid!r} contains unknown or repeated options",
+                "Die Antwort enthält unbekannte oder doppelte Möglichkeiten.",
+            )
+        # canonical order: the author's order, so equal choices compare equal
+        return [o for o in options if o in value]
+
+
+class Matching(QuestionKind):
+    name = "matching"
+    check_function = "check_matching"
+    lists = ("cases", "categories")
+
+    def normalize(self, spec: QuestionSpec, value: Any) -> Any:
+        if value is None:
+            return None
+        cases, categories = spec.choices["cases"], spec.choices["categories"]
+        if not isinstance(value, dict):
+            raise AnswerRefused(
+                f"answer to {spec.qid!r} must map cases to categories",
+                "Die Antwort muss Fälle Kategorien zuordnen.",
+            )
+        for case, category in value.items():
+            if case not in cases or category not in categories:
+                raise AnswerRefused(
+                    f"answer to {spec.qid!r} uses an unknown case or category",
+                    "Die Zuordnung enthält einen unbekannten Fall oder eine unbekannte Kategorie.",
+                )
+        return {case: value[case] for case in cases if case in value}
+
+    def solution_problems(self, spec: QuestionSpec, solution: Any) -> list[str]:
+        problems = super().solution_problems(spec, solution)
+        if not problems and set(solution) != set(spec.choices["cases"]):
+            problems.append("solution must assign a category to every case")
+        return problems
+
+
+KINDS: dict[str, QuestionKind] = {k.name: k for k in (SingleChoice(), MultipleChoice(), Matching())}
+CHECK_FUNCTIONS: dict[str, str] = {k.check_function: k.name for k in KINDS.values()}
+
+
+def normalize_answer(spec: QuestionSpec, value: Any) -> Any:
+    """Validate one untrusted answer: literal data that fits the question, else AnswerRefused."""
+    try:
+        ensure_literal(value)
+    except LiteralRefused as refused:
+        raise AnswerRefused(f"answer to {spec.qid!r}: {refused}", refused.german) from None
+    return KINDS[spec.kind].normalize(spec, value)

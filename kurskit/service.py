@@ -1,0 +1,334 @@
+"""The grading service: answers in, nbgrader-graded score and feedback out (HTTP, OpenAPI).
+
+Every request is validated before anything is written: a known module, known question
+ids, and answers that are literal data fitting their question. Refusals carry an English
+`message` and a German `message_de` for the learner's app.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kurskit import grading
+from kurskit.catalog import Catalog, Module, load_catalog
+from kurskit.identity import IdentityError, IdentityProvider
+from kurskit.module_notebook import TEST_SUFFIX
+from kurskit.questions import AnswerRefused, normalize_answer
+from kurskit.submission import build_submission, list_attempts, store_attempt
+
+log = logging.getLogger("kurskit.service")
+API = "/api/v1"
+
+
+@dataclass
+class ServiceSettings:
+    courses_dir: Path
+    grading_root: Path
+    identity: IdentityProvider
+    max_body_bytes: int = 64 * 1024
+    _release_cache: dict[str, Any] = field(default_factory=dict)
+
+
+class Refusal(Exception):
+    def __init__(self, status: int, code: str, message: str, message_de: str,
+                 details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.message_de = status, code, message, message_de
+        self.details = details or []
+
+
+# --- API models (they make the OpenAPI document) -------------------------------------
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="machine-readable code, e.g. unknown_module")
+    message: str = Field(description="English, for developers and trainers")
+    message_de: str = Field(description="German, shown to the learner")
+    details: list[str] = []
+
+
+class SubmissionRequest(BaseModel):
+    """The learner's answers by question id. The learner is never named here."""
+
+    model_config = ConfigDict(extra="forbid")
+    answers: dict[str, Any] = Field(
+        description="question id → answer (text, list of texts, or mapping of texts); "
+        "null or missing means unanswered")
+
+
+class QuestionResult(BaseModel):
+    id: str
+    points: float
+    max_points: float
+    correct: bool
+    answered: bool
+    feedback: str = Field(description="German explanation by the author")
+
+
+class SubmissionResult(BaseModel):
+    module: str
+    learner: str
+    attempt: int
+    submitted_at: datetime
+    score: float
+    max_score: float
+    questions: list[QuestionResult]
+    grading_seconds: float
+
+
+class QuestionInfo(BaseModel):
+    id: str
+    type: str
+    prompt: str
+    max_points: float
+
+
+class ModuleInfo(BaseModel):
+    id: str
+    course: str
+    title: str
+    max_score: float
+    questions: list[QuestionInfo]
+
+
+class AttemptInfo(BaseModel):
+    attempt: int
+    submitted_at: str
+    score: float | None
+    max_score: float | None
+
+
+# --- size limit ---------------------------------------------------------------------
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413, whether announced or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await _too_large(self.limit, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _BodyTooLarge:
+            await _too_large(self.limit, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(limit: int, send: Send) -> None:
+    response = JSONResponse(status_code=413, content=ErrorBody(
+        error="too_large", message=f"request body exceeds {limit} bytes",
+        message_de="Die Abgabe ist zu groß.").model_dump())
+    await response({"type": "http"}, _no_receive, send)
+
+
+async def _no_receive() -> Message:  # pragma: no cover - JSONResponse never reads
+    return {"type": "http.disconnect"}
+
+
+# --- the app ------------------------------------------------------------------------
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    catalog: Catalog = load_catalog(settings.courses_dir)
+    app = FastAPI(
+        title="kurskit grading service",
+        version="1",
+        description="Grades a learner's answers to a kurskit module with nbgrader and "
+        "returns score and feedback. The learner's identity comes from the deployment "
+        "(local configuration or JupyterHub), never from the request body.",
+        responses={422: {"model": ErrorBody}, 413: {"model": ErrorBody}},
+    )
+    app.state.settings = settings
+
+    @app.exception_handler(Refusal)
+    async def refused(request: Request, error: Refusal) -> JSONResponse:
+        body = ErrorBody(error=error.code, message=error.message,
+                         message_de=error.message_de, details=error.details)
+        return JSONResponse(status_code=error.status, content=body.model_dump())
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        details = [f"{'/'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}"
+                   for e in error.errors()]
+        extra = any(e.get("type") == "extra_forbidden" for e in error.errors())
+        message = ("unexpected field in request body (the learner's identity comes from the "
+                   "deployment, never from the request)" if extra else "malformed request body")
+        body = ErrorBody(error="invalid_request", message=message,
+                         message_de="Die Abgabe ist ungültig und wurde nicht gespeichert.",
+                         details=details)
+        return JSONResponse(status_code=422, content=body.model_dump())
+
+    def learner(request: Request) -> str:
+        try:
+            return settings.identity.learner_for(request)
+        except IdentityError as error:
+            raise Refusal(401, "unauthenticated", str(error),
+                          "Sie sind nicht angemeldet.") from None
+
+    def module_or_404(module_id: str) -> Module:
+        module = catalog.module(module_id)
+        release = _release_path(settings, module) if module else None
+        if module is None or module.notebook.problems or release is None or not release.is_file():
+            raise Refusal(404, "unknown_module", f"unknown module {module_id!r}",
+                          "Dieses Modul gibt es nicht.")
+        return module
+
+    @app.get(f"{API}/health")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "identity": settings.identity.name,
+                "modules": len(catalog.modules)}
+
+    @app.get(f"{API}/modules", response_model=list[ModuleInfo])
+    def modules() -> list[ModuleInfo]:
+        return [_module_info(m) for m in catalog.modules if not m.notebook.problems]
+
+    @app.get(f"{API}/modules/{{module_id}}", response_model=ModuleInfo,
+             responses={404: {"model": ErrorBody}})
+    def module(module_id: str) -> ModuleInfo:
+        return _module_info(module_or_404(module_id))
+
+    @app.post(f"{API}/modules/{{module_id}}/submissions", status_code=201,
+              response_model=SubmissionResult,
+              responses={404: {"model": ErrorBody}, 500: {"model": ErrorBody}})
+    def submit(module_id: str, body: SubmissionRequest, request: Request) -> SubmissionResult:
+        """Store the answers as an nbgrader submission (a new attempt), grade it, return it."""
+        who = learner(request)
+        module = module_or_404(module_id)
+        answers = _validated_answers(module, body.answers)
+        release = _release(settings, module)
+        notebook = build_submission(release, answers)
+        started = time.perf_counter()
+        root = settings.grading_root
+        with grading.course_lock(root):
+            attempt = store_attempt(root, who, module.id, module.filename, notebook, answers)
+        try:
+            result = grading.autograde(root, module.id, who, module.filename)
+        except grading.GradingError as error:
+            log.error("%s", error)
+            raise Refusal(500, "grading_failed",
+                          f"attempt {attempt.number} was stored but grading failed; "
+                          "a trainer can regrade it", "Ihre Abgabe wurde gespeichert, konnte "
+                          "aber gerade nicht bewertet werden. Bitte wenden Sie sich an Ihre "
+                          "Trainerin oder Ihren Trainer.") from None
+        response = _result(module, attempt.number, attempt.timestamp, answers, result,
+                           time.perf_counter() - started)
+        (attempt.path / "result.json").write_text(response.model_dump_json(indent=1), "utf-8")
+        return response
+
+    @app.get(f"{API}/modules/{{module_id}}/submissions", response_model=list[AttemptInfo],
+             responses={404: {"model": ErrorBody}})
+    def attempts(module_id: str, request: Request) -> list[AttemptInfo]:
+        who = learner(request)
+        module = module_or_404(module_id)
+        found = []
+        for folder in list_attempts(settings.grading_root, who, module.id):
+            stamp = (folder / "timestamp.txt").read_text("utf-8").strip()
+            score = max_score = None
+            if (folder / "result.json").is_file():
+                stored = SubmissionResult.model_validate_json(
+                    (folder / "result.json").read_text("utf-8"))
+                score, max_score = stored.score, stored.max_score
+            found.append(AttemptInfo(attempt=int(folder.name), submitted_at=stamp,
+                                     score=score, max_score=max_score))
+        return found
+
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    return app
+
+
+def _release_path(settings: ServiceSettings, module: Module) -> Path:
+    return settings.grading_root / "release" / module.id / module.filename
+
+
+def _release(settings: ServiceSettings, module: Module) -> Any:
+    path = _release_path(settings, module)
+    key = (module.id, path.stat().st_mtime_ns)
+    cached = settings._release_cache.get(module.id)
+    if cached is None or cached[0] != key:
+        settings._release_cache[module.id] = (key, nbformat.read(path, as_version=4))
+    return settings._release_cache[module.id][1]
+
+
+def _module_info(module: Module) -> ModuleInfo:
+    return ModuleInfo(
+        id=module.id, course=module.course_id, title=module.title,
+        max_score=module.notebook.max_points,
+        questions=[QuestionInfo(id=e.qid, type=e.spec.kind, prompt=e.spec.prompt,
+                                max_points=e.points) for e in module.notebook.exercises])
+
+
+def _validated_answers(module: Module, answers: dict[str, Any]) -> dict[str, Any]:
+    known = {e.qid: e for e in module.notebook.exercises}
+    unknown = sorted(set(answers) - set(known))
+    if unknown:
+        raise Refusal(422, "unknown_question",
+                      f"module {module.id!r} has no question(s) {', '.join(unknown)}",
+                      "Die Abgabe enthält Fragen, die es in diesem Modul nicht gibt.", unknown)
+    validated: dict[str, Any] = {}
+    for qid, exercise in known.items():
+        try:
+            validated[qid] = normalize_answer(exercise.spec, answers.get(qid))
+        except AnswerRefused as refused:
+            raise Refusal(422, "invalid_answer", str(refused),
+                          f"Ungültige Antwort: {refused.german}", [qid]) from None
+    return validated
+
+
+def _result(module: Module, attempt: int, submitted_at: datetime, answers: dict[str, Any],
+            graded: grading.GradeResult, seconds: float) -> SubmissionResult:
+    questions = []
+    for exercise in module.notebook.exercises:
+        grade = graded.grades.get(exercise.qid + TEST_SUFFIX)
+        points = grade.score if grade else 0.0
+        max_points = grade.max_score if grade else exercise.points
+        questions.append(QuestionResult(
+            id=exercise.qid, points=points, max_points=max_points,
+            correct=points >= max_points, answered=answers.get(exercise.qid) is not None,
+            feedback=exercise.explanation))
+    return SubmissionResult(module=module.id, learner=graded.learner, attempt=attempt,
+                            submitted_at=submitted_at, score=graded.score,
+                            max_score=graded.max_score, questions=questions,
+                            grading_seconds=round(seconds, 3))
+
+
+def app_from_env() -> FastAPI:
+    """The service as configured by the deployment's environment (used by `kurskit start`)."""
+    import os
+
+    from kurskit.identity import identity_from_env
+
+    root = Path(os.environ.get("KURSKIT_ROOT", ".")).resolve()
+    return create_app(ServiceSettings(courses_dir=root / "courses",
+                                      grading_root=root / "grading",
+                                      identity=identity_from_env()))

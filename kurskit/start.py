@@ -1,0 +1,140 @@
+"""`kurskit start`: serve the four parts on one machine and say who opens what.
+
+Each part is a plain subprocess (Voilà, JupyterLab, the grading service, a static file
+server for the handbook); Ctrl-C stops them all.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kurskit.build import Project
+from kurskit.portal import TEMPLATE_NAME, TEMPLATES
+
+
+@dataclass
+class Ports:
+    portal: int = 8866
+    lab: int = 8888
+    handbook: int = 8000
+    service: int = 8870
+
+
+@dataclass
+class Part:
+    name: str
+    audience: str
+    url: str
+    command: list[str]
+    cwd: Path
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = 0
+
+
+def service_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", "--factory", "kurskit.service:app_from_env",
+            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+
+
+def voila_command(portal_dir: Path, port: int) -> list[str]:
+    return [sys.executable, "-m", "voila", str(portal_dir), "--no-browser",
+            f"--Voila.port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
+            f"--VoilaConfiguration.template={TEMPLATE_NAME}",
+            "--VoilaConfiguration.strip_sources=True",
+            "--VoilaConfiguration.show_tracebacks=False",
+            "--VoilaConfiguration.theme=light", "--VoilaConfiguration.classic_tree=True"]
+
+
+def voila_env(service_url: str) -> dict[str, str]:
+    paths = [str(TEMPLATES), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    return {"JUPYTER_PATH": os.pathsep.join(paths), "KURSKIT_SERVICE_URL": service_url}
+
+
+def parts(project: Project, ports: Ports, token: str, learner: str) -> list[Part]:
+    service_url = f"http://127.0.0.1:{ports.service}"
+    return [
+        Part("Lernportal (Voilà)", "Lernende", f"http://127.0.0.1:{ports.portal}/",
+             voila_command(project.portal, ports.portal), project.root,
+             voila_env(service_url), ports.portal),
+        Part("JupyterLab mit nbgrader-Formgrader", "Trainerinnen und Trainer",
+             f"http://127.0.0.1:{ports.lab}/lab?token={token}",
+             [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={ports.lab}",
+              "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", "--allow-root",
+              f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={project.grading}"],
+             project.grading, {}, ports.lab),
+        Part("Handbuch", "Führungskräfte (und alle)", f"http://127.0.0.1:{ports.handbook}/",
+             [sys.executable, "-m", "http.server", str(ports.handbook), "--bind", "127.0.0.1",
+              "--directory", str(project.site)], project.root, {}, ports.handbook),
+        Part("Bewertungsdienst (API, OpenAPI unter /docs)", "Lernportal und Entwickler",
+             f"{service_url}/docs", service_command(ports.service), project.root,
+             {"KURSKIT_ROOT": str(project.root), "KURSKIT_LEARNER":
+              learner}, ports.service),
+    ]
+
+
+def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = None) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def start(project: Project, ports: Ports | None = None, learner: str = "lernende",
+          token: str | None = None) -> int:
+    ports = ports or Ports()
+    token = token or secrets.token_urlsafe(24)
+    running: list[tuple[Part, subprocess.Popen]] = []
+    for part in parts(project, ports, token, learner):
+        busy = wait_for_port(part.port, 0.1)
+        if busy:
+            print(f"error: port {part.port} for {part.name} is already in use", file=sys.stderr)
+            _stop(running)
+            return 1
+        process = subprocess.Popen(part.command, cwd=part.cwd, env={**os.environ, **part.env},
+                                   start_new_session=True)
+        running.append((part, process))
+    for part, process in running:
+        if not wait_for_port(part.port, 120, process):
+            print(f"error: {part.name} did not start (port {part.port})", file=sys.stderr)
+            _stop(running)
+            return 1
+    print("\nkurskit läuft / kurskit is running:\n")
+    for part, _ in running:
+        print(f"  {part.name:45} für {part.audience}:\n      {part.url}")
+    print(f"\n  Lernende/r in diesem lokalen Betrieb: {learner}")
+    print("  Beenden mit Strg+C.\n", flush=True)
+    try:
+        while all(process.poll() is None for _, process in running):
+            time.sleep(1)
+        failed = [part.name for part, process in running if process.poll() is not None]
+        print(f"error: stopped unexpectedly: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        _stop(running)
+
+
+def _stop(running: list[tuple[Part, subprocess.Popen]]) -> None:
+    for _, process in running:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for _, process in running:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
