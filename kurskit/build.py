@@ -63,7 +63,7 @@ def release_all(project: Project, progress: Callable[[str], None] | None = None)
 
 def build_site(project: Project) -> Path:
     """mkdocs build --strict into build/site (the hook generates the course pages)."""
-    env = dict(os.environ, KURSKIT_ROOT=str(project.root))
+    env = dict(os.environ, KURSKIT_ROOT=str(project.root), NO_MKDOCS_2_WARNING="1")
     completed = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
          "--config-file", str(project.mkdocs_yml)],

@@ -89,21 +89,27 @@ def load_course(folder: Path) -> Course:
         return course
     try:
         manifest = yaml.safe_load(manifest_path.read_text("utf-8"))
+    except yaml.MarkedYAMLError as error:
+        line = f" at line {error.problem_mark.line + 1}" if error.problem_mark else ""
+        problem(f"not valid YAML{line}: {error.problem or error.context}")
+        return course
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        problem(f"not valid YAML: {str(error).splitlines()[0]}")
+        problem(f"cannot read course.yml: {error}")
         return course
     if not isinstance(manifest, dict):
         problem("course.yml must be a mapping of fields (title, audience, ...)")
         return course
     errors = list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(manifest))
-    for error in errors:
-        location = "/".join(str(p) for p in error.absolute_path) or "course.yml"
-        problem(f"{location}: {error.message}")
+    for schema_error in errors:
+        location = "/".join(str(p) for p in schema_error.absolute_path) or "course.yml"
+        problem(f"{location}: {schema_error.message}")
     course.manifest = manifest
-    for competence in manifest.get("competences") or []:
+    competences = manifest.get("competences")
+    for competence in competences if isinstance(competences, list) else []:
         if isinstance(competence, dict) and competence.get("id") not in digcomp.COMPETENCES:
             problem(f"competences: {competence.get('id')!r} is not a DigComp 2.2 competence")
-    listed = manifest.get("modules") if isinstance(manifest.get("modules"), list) else []
+    modules = manifest.get("modules")
+    listed: list = modules if isinstance(modules, list) else []
     for filename in listed:
         if not isinstance(filename, str):
             continue

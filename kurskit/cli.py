@@ -57,7 +57,9 @@ def cmd_start(args: argparse.Namespace) -> int:
     project = _project(args)
     if not args.no_build and cmd_build(args) != 0:
         return 1
-    return start.start(project, learner=args.learner)
+    ports = start.Ports(portal=args.portal_port, lab=args.lab_port,
+                        handbook=args.handbook_port, service=args.service_port)
+    return start.start(project, ports=ports, learner=args.learner)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -79,6 +81,10 @@ def parser() -> argparse.ArgumentParser:
     start_cmd.add_argument("--learner", default=os.environ.get("KURSKIT_LEARNER", "lernende"),
                            help="the learner of this local server (local identity mode)")
     start_cmd.add_argument("--no-build", action="store_true", help="serve what is built")
+    defaults = start.Ports()
+    for part in ("portal", "lab", "handbook", "service"):
+        start_cmd.add_argument(f"--{part}-port", type=int, default=getattr(defaults, part),
+                               help=f"port of the {part} (default {getattr(defaults, part)})")
     start_cmd.set_defaults(func=cmd_start, site_only=False)
     return main_parser
 

@@ -158,7 +158,8 @@ def submit_panel() -> None:
             answers = {qid: q.answer() for qid, q in PAGE.questions.items()}
             outcome = submit_answers(PAGE.module_id or "", answers)
         except SubmissionFailed as failure:
-            status.value = f'<p class="kurskit-feedback-wrong" role="alert">{html.escape(str(failure))}</p>'
+            status.value = ('<p class="kurskit-feedback-wrong" role="alert">'
+                            f"{html.escape(str(failure))}</p>")
         else:
             status.value = ""
             for item in outcome["questions"]:

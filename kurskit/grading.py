@@ -55,6 +55,9 @@ def load_config(root: Path) -> Config:
     if (root / CONFIG_FILE).is_file():
         config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     config.CourseDirectory.root = str(root.resolve())
+    # kurskit hands out modules through the portal, not nbgrader's exchange; keep the exchange
+    # inside the course so nbgrader never reaches for /usr/local/share/nbgrader/exchange
+    config.Exchange.root = str((root / "exchange").resolve())
     return config
 
 

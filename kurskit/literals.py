@@ -22,7 +22,8 @@ class LiteralRefused(ValueError):
 def ensure_literal(value: Any, depth: int = 0) -> None:
     """Raise LiteralRefused unless value is str/int/float/bool/None or a list/dict of those."""
     if depth > MAX_DEPTH:
-        raise LiteralRefused("answer is nested too deeply", "Die Antwort ist zu tief verschachtelt.")
+        raise LiteralRefused("answer is nested too deeply",
+                             "Die Antwort ist zu tief verschachtelt.")
     if value is None or isinstance(value, bool | int):
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
             raise LiteralRefused("number is too large", "Die Zahl ist zu groß.")

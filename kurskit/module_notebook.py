@@ -92,8 +92,9 @@ def read_module(path: Path) -> ModuleNotebook:
     try:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
-    except Exception as error:  # nbformat raises many kinds; all mean "not a notebook"
-        problem(f"not a valid notebook: {str(error).splitlines()[0] if str(error) else error!r}")
+    except Exception as exc:  # nbformat raises many kinds; all mean "not a notebook"
+        first_line = str(exc).splitlines()[0] if str(exc) else repr(exc)
+        problem(f"not a valid notebook: {first_line}")
         return model
 
     meta = nb.metadata.get("kurskit")
@@ -201,12 +202,13 @@ def _read_answer_cell(source: str, grade_id: Any, index: int, problem: Any) -> E
     tree = _parse(before, index, problem)
     if tree is None:
         return None
-    calls = [s for s in tree.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)]
-    if len(tree.body) != 1 or len(calls) != 1 or not isinstance(calls[0].value.func, ast.Name):
+    calls = [s.value for s in tree.body
+             if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)]
+    if len(tree.body) != 1 or len(calls) != 1 or not isinstance(calls[0].func, ast.Name):
         problem("an answer cell must start with exactly one question call, "
                 f"e.g. single_choice(...), followed by the {BEGIN_SOLUTION} region", index)
         return None
-    call = calls[0].value
+    call = calls[0]
     func = call.func.id if isinstance(call.func, ast.Name) else ""
     if func not in KINDS:
         problem(f"unknown question type {func!r}; known: {', '.join(sorted(KINDS))}", index)

@@ -1,0 +1,103 @@
+"""End to end in real Chromium: open the module in Voilà, answer, "Abgeben", see the score
+that nbgrader's gradebook holds."""
+
+import os
+import subprocess
+import time
+from urllib.parse import quote
+
+import pytest
+
+from conftest import free_port
+from kurskit.portal import portal_path
+from kurskit.start import service_command, voila_command, voila_env, wait_for_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.nbgrader]
+LEARNER = "e2e-lernende"
+MODULE = "datenschutz-01-grundlagen"
+
+
+@pytest.fixture(scope="module")
+def portal(released_real):
+    """Voilà and the grading service, as `kurskit start` runs them, on free ports."""
+    voila_port, service_port = free_port(), free_port()
+    service = subprocess.Popen(
+        service_command(service_port), cwd=released_real.root,
+        env={**os.environ, "KURSKIT_ROOT": str(released_real.root), "KURSKIT_LEARNER": LEARNER})
+    voila = subprocess.Popen(
+        voila_command(released_real.portal, voila_port), cwd=released_real.root,
+        env={**os.environ, **voila_env(f"http://127.0.0.1:{service_port}")},
+        stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for_port(service_port, 60, service) and wait_for_port(voila_port, 60, voila)
+        yield f"http://127.0.0.1:{voila_port}"
+    finally:
+        for process in (voila, service):
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def gradebook_score(project):
+    from nbgrader.api import Gradebook
+
+    from kurskit.grading import db_url
+
+    with Gradebook(db_url(project.grading)) as gradebook:
+        return gradebook.find_submission(MODULE, LEARNER).score
+
+
+def answer(question, exercise, right: bool):
+    kind, spec = exercise.spec.kind, exercise.spec
+    if kind == "single_choice":
+        wrong = next(o for o in spec.choices["options"] if o != exercise.solution)
+        question.get_by_role("radio", name=exercise.solution if right else wrong).check()
+    elif kind == "multiple_choice":
+        for option in exercise.solution:
+            question.get_by_role("checkbox", name=option).check()
+    elif kind == "matching":
+        selects = question.locator("select")
+        for index, case in enumerate(spec.choices["cases"]):
+            selects.nth(index).select_option(label=exercise.solution[case])
+
+
+def test_learner_answers_submits_and_sees_the_gradebook_score(chromium, portal, released_real,
+                                                              real_catalog):
+    module = real_catalog.module(MODULE)
+    course = next(c for c in real_catalog.courses if c.id == module.course_id)
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(portal + "/")
+    page.get_by_role("link", name=course.title).click()
+    started = time.perf_counter()
+    page.get_by_role("link", name=module.title).click()
+    submit = page.get_by_role("button", name="Abgeben")
+    submit.wait_for(timeout=60_000)
+    print(f"time to interactive: {time.perf_counter() - started:.2f} s")
+    assert quote(portal_path(course, module)) in page.url
+
+    html = page.content()
+    assert "There was an error" not in html and "Traceback" not in html
+    assert "def " not in page.inner_text("body")  # no code visible
+    for exercise in module.notebook.exercises:
+        assert exercise.explanation not in html  # the key stays on the grading side
+
+    questions = page.locator(".kurskit-question")
+    assert questions.count() == len(module.notebook.exercises)
+    first = module.notebook.exercises[0]
+    for index, exercise in enumerate(module.notebook.exercises):
+        answer(questions.nth(index), exercise, right=index != 0)
+    total = len(module.notebook.exercises)
+    page.get_by_text(f"{total} von {total} Fragen beantwortet").wait_for()
+
+    started = time.perf_counter()
+    submit.click()
+    result = page.locator(".kurskit-result")
+    result.wait_for(timeout=60_000)
+    print(f"submit to score: {time.perf_counter() - started:.2f} s")
+
+    expected = module.notebook.max_points - first.points
+    shown = result.inner_text()
+    assert f"Ihr Ergebnis: {expected:g} von {module.notebook.max_points:g} Punkten" in shown
+    assert gradebook_score(released_real) == expected
+    assert "Nicht richtig" in questions.nth(0).inner_text()
+    assert first.explanation in questions.nth(0).inner_text()
+    assert "Richtig" in questions.nth(1).inner_text()

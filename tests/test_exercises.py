@@ -1,0 +1,122 @@
+"""The learner-side widgets: answers read from widgets, German texts, no key in the kernel."""
+
+import contextlib
+import json
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from kurskit import exercises
+from kurskit.exercises import (
+    NOT_CHOSEN,
+    PAGE,
+    SubmissionFailed,
+    matching,
+    multiple_choice,
+    single_choice,
+    start_module,
+    submit_answers,
+)
+
+
+@pytest.fixture
+def page():
+    start_module("beispiel-01-kurz")
+    single_choice("frist", "Wie lange?", ["24 Stunden", "72 Stunden"])
+    multiple_choice("grundsaetze", "Welche?", ["Datenminimierung", "Zweckbindung", "Gewinn"])
+    matching("rechtsgrundlagen", "Zuordnen", ["Bauantrag", "Newsletter"], ["lit. a", "lit. e"])
+    return PAGE
+
+
+def widgets_of(question):
+    return question.watched
+
+
+def test_a_fresh_page_has_no_answers(page):
+    assert {q: page.questions[q].answer() for q in page.questions} == {
+        "frist": None, "grundsaetze": None, "rechtsgrundlagen": None}
+    assert [q.number for q in page.questions.values()] == [1, 2, 3]
+
+
+def test_widget_values_become_answers(page):
+    widgets_of(page.questions["frist"])[0].value = "72 Stunden"
+    boxes = widgets_of(page.questions["grundsaetze"])
+    boxes[0].value = boxes[1].value = True
+    selects = widgets_of(page.questions["rechtsgrundlagen"])
+    selects[0].value = "lit. e"
+    assert page.questions["frist"].answer() == "72 Stunden"
+    assert page.questions["grundsaetze"].answer() == ["Datenminimierung", "Zweckbindung"]
+    assert page.questions["rechtsgrundlagen"].answer() == {"Bauantrag": "lit. e"}
+    selects[0].value = NOT_CHOSEN
+    assert page.questions["rechtsgrundlagen"].answer() is None
+
+
+def test_feedback_is_german_and_not_by_colour_alone(page):
+    question = page.questions["frist"]
+    question.show_feedback({"points": 0, "max_points": 1, "correct": False, "answered": True,
+                            "feedback": "Art. 33 <DSGVO>"})
+    assert "✗ Nicht richtig (0 von 1 Punkt)" in question.feedback.value
+    assert "&lt;DSGVO&gt;" in question.feedback.value  # author text is escaped
+    question.show_feedback({"points": 1, "max_points": 1, "correct": True, "answered": True,
+                            "feedback": ""})
+    assert "✓ Richtig" in question.feedback.value
+
+
+def test_unreachable_service_gives_a_german_message(monkeypatch):
+    monkeypatch.setenv(exercises.SERVICE_URL_ENV, "http://127.0.0.1:9")
+    with pytest.raises(SubmissionFailed, match="Bewertungsdienst ist gerade nicht erreichbar"):
+        submit_answers("beispiel-01-kurz", {}, timeout=2)
+
+
+def test_duplicate_question_ids_are_refused():
+    start_module("x")
+    single_choice("a", "Frage?", ["1", "2"])
+    with pytest.raises(ValueError, match="used twice"):
+        single_choice("a", "Frage?", ["1", "2"])
+
+
+@pytest.mark.nbgrader
+def test_the_learners_kernel_never_holds_a_key(released_real, real_catalog):
+    """Run the release notebook in a real kernel, then search its memory for every key."""
+    module = real_catalog.module("datenschutz-01-grundlagen")
+    release = released_real.grading / "release" / module.id / module.filename
+    notebook = nbformat.read(release, as_version=4)
+    client = NotebookClient(notebook, timeout=60, kernel_name="python3")
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):  # the cells Voilà runs
+            client.execute_cell(cell, index)
+        errors = [o for c in notebook.cells for o in c.get("outputs", [])
+                  if o.output_type == "error"]
+        assert errors == []
+        memory = read_process_memory(client.km.provisioner.process.pid)
+    # the questions themselves are in the kernel (as they should be) ...
+    prompt = module.notebook.exercises[0].spec.prompt
+    assert found(memory, prompt)
+    # ... but no explanation and no solution assignment is
+    for exercise in module.notebook.exercises:
+        assert not found(memory, exercise.explanation), exercise.qid
+        assert not found(memory, f"{exercise.qid} = {json.dumps(exercise.solution)[:30]}")
+
+
+def found(memory, text):
+    needles = {text.encode(e) for e in ("utf-8", "utf-16-le", "utf-32-le")}
+    with contextlib.suppress(UnicodeEncodeError):
+        needles.add(text.encode("latin-1"))
+    return any(needle in chunk for chunk in memory for needle in needles)
+
+
+def read_process_memory(pid):
+    chunks = []
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb") as mem:
+        for line in maps:
+            address, perms = line.split()[:2]
+            if "r" not in perms or "[vvar" in line or "[vsyscall" in line:
+                continue
+            start, end = (int(x, 16) for x in address.split("-"))
+            try:
+                mem.seek(start)
+                chunks.append(mem.read(end - start))
+            except (OSError, ValueError, OverflowError):
+                continue
+    return chunks

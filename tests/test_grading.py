@@ -1,0 +1,40 @@
+"""nbgrader integration: release and autograde through nbgrader's own API and gradebook."""
+
+import nbformat
+import pytest
+
+from kurskit import grading
+from kurskit.submission import build_submission, store_attempt
+
+pytestmark = pytest.mark.nbgrader
+
+
+def test_release_strips_solutions_and_hidden_tests(released_example):
+    release = (released_example.grading / "release" / "beispiel-01-kurz" / "01-kurz.ipynb")
+    text = release.read_text("utf-8")
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+    assert "check_single_choice" not in text
+    assert "Art. 33 DSGVO: möglichst binnen 72 Stunden." not in text
+    assert "Die Antwort wird beim Abgeben" in text  # the harmless stub, not NotImplementedError
+    assert "NotImplementedError" not in text
+
+
+@pytest.mark.parametrize("answers, expected", [
+    ({"frist": "72 Stunden", "grundsaetze": ["Datenminimierung", "Zweckbindung"],
+      "rechtsgrundlagen": {"Bauantrag prüfen": "lit. e – öffentliche Aufgabe",
+                           "Newsletter mit Zustimmung": "lit. a – Einwilligung"}}, 4.0),
+    ({"frist": "72 Stunden", "grundsaetze": ["Datenminimierung"]}, 1.0),
+    ({}, 0.0),
+])
+def test_autograde_scores_land_in_the_gradebook(released_example, answers, expected):
+    root = released_example.grading
+    release = nbformat.read(root / "release" / "beispiel-01-kurz" / "01-kurz.ipynb", 4)
+    full = {"frist": None, "grundsaetze": None, "rechtsgrundlagen": None, **answers}
+    with grading.course_lock(root):
+        store_attempt(root, "anna", "beispiel-01-kurz", "01-kurz.ipynb",
+                      build_submission(release, full), full)
+    result = grading.autograde(root, "beispiel-01-kurz", "anna", "01-kurz.ipynb")
+    assert result.score == expected and result.max_score == 4.0
+    again = grading.read_result(root, "beispiel-01-kurz", "anna", "01-kurz.ipynb")
+    assert again.score == expected
+    assert set(again.grades) == {"frist_test", "grundsaetze_test", "rechtsgrundlagen_test"}

@@ -1,0 +1,131 @@
+"""The grading service against real nbgrader: grading, attempts, and refusals of bad input."""
+
+import hashlib
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kurskit.identity import LocalIdentity
+from kurskit.service import ServiceSettings, create_app
+
+pytestmark = pytest.mark.nbgrader
+MODULE = "beispiel-01-kurz"
+RIGHT = {"frist": "72 Stunden", "grundsaetze": ["Zweckbindung", "Datenminimierung"],
+         "rechtsgrundlagen": {"Bauantrag prüfen": "lit. e – öffentliche Aufgabe",
+                              "Newsletter mit Zustimmung": "lit. a – Einwilligung"}}
+
+
+@pytest.fixture
+def client(released_example):
+    settings = ServiceSettings(courses_dir=released_example.courses,
+                               grading_root=released_example.grading,
+                               identity=LocalIdentity("anna"))
+    with TestClient(create_app(settings)) as test_client:
+        test_client.root = released_example.grading
+        yield test_client
+
+
+def state(root):
+    """Everything a refused request must leave untouched: gradebook and stored submissions."""
+    files = {}
+    for folder in ("attempts", "submitted", "autograded"):
+        for path in sorted((root / folder).rglob("*")) if (root / folder).exists() else []:
+            if path.is_file():
+                files[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    gradebook = root / "gradebook.db"
+    files["gradebook.db"] = hashlib.sha256(gradebook.read_bytes()).hexdigest()
+    return files
+
+
+def gradebook_score(root, learner):
+    from nbgrader.api import Gradebook
+
+    from kurskit.grading import db_url
+
+    with Gradebook(db_url(root)) as gradebook:
+        return gradebook.find_submission(MODULE, learner).score
+
+
+def test_right_answers_score_full_points_and_match_the_gradebook(client):
+    response = client.post(f"/api/v1/modules/{MODULE}/submissions", json={"answers": RIGHT})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["score"], body["max_score"], body["attempt"]) == (4.0, 4.0, 1)
+    assert body["learner"] == "anna"
+    assert all(q["correct"] for q in body["questions"])
+    assert body["questions"][0]["feedback"].startswith("Art. 33")
+    assert gradebook_score(client.root, "anna") == 4.0
+    assert (client.root / "submitted" / "anna" / MODULE / "timestamp.txt").is_file()
+
+
+def test_second_submission_is_a_new_attempt_and_keeps_the_first(client):
+    first = client.post(f"/api/v1/modules/{MODULE}/submissions",
+                        json={"answers": {"frist": "24 Stunden"}}).json()
+    assert first["score"] == 0.0
+    assert [q["correct"] for q in first["questions"]] == [False, False, False]
+    assert first["questions"][1]["answered"] is False
+    first_files = state(client.root)
+    second = client.post(f"/api/v1/modules/{MODULE}/submissions", json={"answers": RIGHT}).json()
+    assert (second["attempt"], second["score"]) == (2, 4.0)
+    assert gradebook_score(client.root, "anna") == 4.0
+    after = state(client.root)
+    for name, digest in first_files.items():
+        if name.startswith("attempts/"):
+            assert after[name] == digest  # attempt 1 untouched
+    listing = client.get(f"/api/v1/modules/{MODULE}/submissions").json()
+    assert [(a["attempt"], a["score"]) for a in listing] == [(1, 0.0), (2, 4.0)]
+
+
+HOSTILE = [
+    ("unknown module", "/api/v1/modules/gibt-es-nicht/submissions", {"answers": {}}, 404,
+     "unknown_module"),
+    ("unknown grade id", f"/api/v1/modules/{MODULE}/submissions",
+     {"answers": {"frist_test": "x"}}, 422, "unknown_question"),
+    ("code as an answer", f"/api/v1/modules/{MODULE}/submissions",
+     {"answers": {"frist": "__import__('os').system('touch /tmp/pwned')"}}, 422,
+     "invalid_answer"),
+    ("dunder trick", f"/api/v1/modules/{MODULE}/submissions",
+     {"answers": {"rechtsgrundlagen": {"__class__": "__subclasses__"}}}, 422, "invalid_answer"),
+    ("wrong type", f"/api/v1/modules/{MODULE}/submissions",
+     {"answers": {"grundsaetze": "Zweckbindung"}}, 422, "invalid_answer"),
+    ("another learner in the body", f"/api/v1/modules/{MODULE}/submissions",
+     {"answers": RIGHT, "learner": "bernd"}, 422, "invalid_request"),
+    ("no answers field", f"/api/v1/modules/{MODULE}/submissions", {"antworten": {}}, 422,
+     "invalid_request"),
+    ("huge payload", f"/api/v1/modules/{MODULE}/submissions",
+     {"answers": {"frist": "x" * 100_000}}, 413, "too_large"),
+]
+
+
+@pytest.mark.parametrize("name, url, body, status, code", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_bad_input_is_refused_and_changes_nothing(client, name, url, body, status, code):
+    client.post(f"/api/v1/modules/{MODULE}/submissions", json={"answers": RIGHT})
+    before = state(client.root)
+    response = client.post(url, json=body)
+    assert response.status_code == status, response.text
+    error = response.json()
+    assert error["error"] == code
+    assert error["message"] and error["message_de"]
+    assert state(client.root) == before
+    assert gradebook_score(client.root, "anna") == 4.0
+
+
+def test_malformed_json_is_refused(client):
+    response = client.post(f"/api/v1/modules/{MODULE}/submissions", content=b"{nicht json",
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["message_de"]
+
+
+def test_openapi_documents_the_submission_endpoint(client):
+    spec = client.get("/openapi.json").json()
+    post = spec["paths"]["/api/v1/modules/{module_id}/submissions"]["post"]
+    assert "201" in post["responses"] and "404" in post["responses"]
+    assert "learner" not in spec["components"]["schemas"]["SubmissionRequest"]["properties"]
+
+
+def test_module_listing_carries_no_key(client):
+    modules = client.get("/api/v1/modules").json()
+    assert [m["id"] for m in modules] == [MODULE]
+    text = str(modules)
+    assert "Art. 33 DSGVO" not in text  # the explanation stays on the grading side
