@@ -14,3 +14,9 @@ c.ClearSolutions.text_stub = "Ihre Antwort"
 # A learner's module must never hang the grader.
 c.ExecutePreprocessor.timeout = 60
 c.Execute.timeout = 60
+
+# Modules reach learners through the kurskit portal, not nbgrader's exchange; keep the
+# exchange inside the course so nbgrader's extensions never need /usr/local/share.
+import os  # noqa: E402
+
+c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")

@@ -14,7 +14,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,9 +109,14 @@ def release_module(root: Path, module: Module) -> Path:
     return root / "release" / module.id / module.filename
 
 
-def autograde(root: Path, module_id: str, learner: str, notebook: str) -> GradeResult:
-    """Run nbgrader autograde on grading/submitted/<learner>/<module>/ and read the result."""
-    with course_lock(root):
+def autograde(root: Path, module_id: str, learner: str, notebook: str,
+              *, lock: bool = True) -> GradeResult:
+    """Run nbgrader autograde on grading/submitted/<learner>/<module>/ and read the result.
+
+    Pass lock=False when the caller already holds the course lock (e.g. to store a
+    submission and grade it as one step).
+    """
+    with course_lock(root) if lock else nullcontext():
         _ensure_ok(api(root).autograde(module_id, learner, force=True, create=True),
                    f"nbgrader autograde {module_id} for {learner}")
         return read_result(root, module_id, learner, notebook)

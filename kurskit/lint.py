@@ -58,10 +58,11 @@ def roundtrip_problems(module: Module, grading_root: Path) -> list[Problem]:
         }
         for learner, answers in cases.items():
             notebook = build_submission(release, answers)
-            with grading.course_lock(root):
-                store_attempt(root, learner, module.id, module.filename, notebook, answers)
             try:
-                result = grading.autograde(root, module.id, learner, module.filename)
+                with grading.course_lock(root):
+                    store_attempt(root, learner, module.id, module.filename, notebook, answers)
+                    result = grading.autograde(root, module.id, learner, module.filename,
+                                               lock=False)
             except grading.GradingError as error:
                 problems.append(Problem(module.path, f"nbgrader autograde failed: {error}"))
                 continue

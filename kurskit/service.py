@@ -227,20 +227,28 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         module = module_or_404(module_id)
         answers = _validated_answers(module, body.answers)
         release = _release(settings, module)
-        notebook = build_submission(release, answers)
+        try:
+            notebook = build_submission(release, answers)
+        except KeyError:
+            raise Refusal(409, "module_outdated",
+                          f"module {module.id!r} changed since its release; run `kurskit build`",
+                          "Dieses Modul wird gerade aktualisiert. Bitte laden Sie die Seite "
+                          "später neu.") from None
         started = time.perf_counter()
         root = settings.grading_root
+        # store and grade as one step, so a second attempt cannot replace this one in
+        # submitted/ before nbgrader has graded it
         with grading.course_lock(root):
             attempt = store_attempt(root, who, module.id, module.filename, notebook, answers)
-        try:
-            result = grading.autograde(root, module.id, who, module.filename)
-        except grading.GradingError as error:
-            log.error("%s", error)
-            raise Refusal(500, "grading_failed",
-                          f"attempt {attempt.number} was stored but grading failed; "
-                          "a trainer can regrade it", "Ihre Abgabe wurde gespeichert, konnte "
-                          "aber gerade nicht bewertet werden. Bitte wenden Sie sich an Ihre "
-                          "Trainerin oder Ihren Trainer.") from None
+            try:
+                result = grading.autograde(root, module.id, who, module.filename, lock=False)
+            except grading.GradingError as error:
+                log.error("%s", error)
+                raise Refusal(500, "grading_failed",
+                              f"attempt {attempt.number} was stored but grading failed; "
+                              "a trainer can regrade it", "Ihre Abgabe wurde gespeichert, "
+                              "konnte aber gerade nicht bewertet werden. Bitte wenden Sie sich "
+                              "an Ihre Trainerin oder Ihren Trainer.") from None
         response = _result(module, attempt.number, attempt.timestamp, answers, result,
                            time.perf_counter() - started)
         (attempt.path / "result.json").write_text(response.model_dump_json(indent=1), "utf-8")

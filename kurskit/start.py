@@ -73,8 +73,8 @@ def parts(project: Project, ports: Ports, token: str, learner: str) -> list[Part
         Part("Handbuch", "Führungskräfte (und alle)", f"http://127.0.0.1:{ports.handbook}/",
              [sys.executable, "-m", "http.server", str(ports.handbook), "--bind", "127.0.0.1",
               "--directory", str(project.site)], project.root, {}, ports.handbook),
-        Part("Bewertungsdienst (API, OpenAPI unter /docs)", "Lernportal und Entwickler",
-             f"{service_url}/docs", service_command(ports.service), project.root,
+        Part("Bewertungsdienst (API, OpenAPI-Beschreibung)", "Lernportal und Entwickler",
+             f"{service_url}/openapi.json", service_command(ports.service), project.root,
              {"KURSKIT_ROOT": str(project.root), "KURSKIT_LEARNER":
               learner}, ports.service),
     ]

@@ -1,5 +1,7 @@
 """`kurskit build`: release, learner portal and handbook, none of which may carry a key."""
 
+import json
+
 import pytest
 
 from kurskit.build import BuildError, build_site, release_all
@@ -33,6 +35,10 @@ def test_build_makes_release_portal_and_handbook(example_project, capsys):
     assert "Sie können eine Abgabe prüfen." in course_page
     assert "Kurzes Beispielmodul" in course_page
     assert 'lang="de"' in (site / "index.html").read_text("utf-8")
+    api = json.loads((site / "api" / "openapi.json").read_text("utf-8"))
+    assert "/api/v1/modules/{module_id}/submissions" in api["paths"]
+    assert "/api/v1/modules/{module_id}/submissions" in (site / "api" / "index.html").read_text(
+        "utf-8")
 
 
 def test_no_key_reaches_release_portal_or_site(released_real, real_catalog):

@@ -120,3 +120,31 @@ def read_process_memory(pid):
             except (OSError, ValueError, OverflowError):
                 continue
     return chunks
+
+
+def test_a_refusal_shows_the_services_german_message(monkeypatch):
+    """The app shows `message_de` from the service's 4xx answer, not a technical error."""
+    import http.server
+    import threading
+
+    class Refusing(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.dumps({"error": "invalid_answer", "message": "answer is not an option",
+                               "message_de": "Ungültige Antwort: bitte neu wählen."}).encode()
+            self.send_response(422)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv(exercises.SERVICE_URL_ENV, f"http://127.0.0.1:{server.server_port}")
+        with pytest.raises(SubmissionFailed, match=r"Ungültige Antwort: bitte neu wählen\."):
+            submit_answers("beispiel-01-kurz", {"frist": "x"})
+    finally:
+        server.shutdown()

@@ -6,6 +6,8 @@ the site.
 
 from __future__ import annotations
 
+from typing import Any
+
 from kurskit import digcomp
 from kurskit.catalog import Catalog, Course
 from kurskit.portal import portal_url
@@ -62,4 +64,21 @@ def course_page(course: Course, portal_base: str) -> str:
         cid, level = competence.get("id"), competence.get("level")
         name = digcomp.COMPETENCES.get(cid, "?")
         lines.append(f"| {cid} | {name} | {level} ({digcomp.band_of(int(level))}) |")
+    return "\n".join(lines) + "\n"
+
+
+def api_page(spec: dict[str, Any]) -> str:
+    """English reference of the grading API, from its OpenAPI document."""
+    lines = ["# Grading API", "",
+             "*For developers (English).* " + str(spec["info"].get("description", "")), "",
+             "The complete machine-readable description: [openapi.json](openapi.json) "
+             f"(OpenAPI {spec.get('openapi', '')}).", "",
+             "| method | path | summary | responses |", "| --- | --- | --- | --- |"]
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            summary = operation.get("summary", "")
+            codes = ", ".join(sorted(operation.get("responses", {})))
+            lines.append(f"| `{method.upper()}` | `{path}` | {summary} | {codes} |")
+    lines += ["", "Every refusal carries `error` (a code), `message` (English) and `message_de` "
+              "(German, shown to the learner)."]
     return "\n".join(lines) + "\n"

@@ -6,7 +6,9 @@ mkdocs.yml; nothing generated is written into site/.
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from kurskit.catalog import load_catalog
-from kurskit.handbook.pages import catalog_page, course_page, course_page_path
+from kurskit.handbook.pages import api_page, catalog_page, course_page, course_page_path
 
 
 class KurskitConfig(Config):
@@ -32,4 +34,21 @@ class KurskitPlugin(BasePlugin[KurskitConfig]):
         for course in catalog.courses:
             files.append(File.generated(config, course_page_path(course),
                                         content=course_page(course, self.config.portal_url)))
+        spec = openapi_document()
+        files.append(File.generated(config, "api/openapi.json",
+                                    content=json.dumps(spec, indent=1, ensure_ascii=False)))
+        files.append(File.generated(config, "api/index.md", content=api_page(spec)))
         return files
+
+
+def openapi_document() -> dict[str, Any]:
+    """The grading service's OpenAPI document (it does not depend on the catalogue)."""
+    from kurskit.identity import LocalIdentity
+    from kurskit.service import ServiceSettings, create_app
+
+    with tempfile.TemporaryDirectory() as empty:
+        (Path(empty) / "courses").mkdir()
+        app = create_app(ServiceSettings(courses_dir=Path(empty) / "courses",
+                                         grading_root=Path(empty) / "grading",
+                                         identity=LocalIdentity("handbuch")))
+        return app.openapi()
