@@ -129,3 +129,17 @@ def test_module_listing_carries_no_key(client):
     assert [m["id"] for m in modules] == [MODULE]
     text = str(modules)
     assert "Art. 33 DSGVO" not in text  # the explanation stays on the grading side
+
+
+def test_release_older_than_the_source_is_refused_without_writing(client):
+    import nbformat
+
+    release = client.root / "release" / MODULE / "01-kurz.ipynb"
+    notebook = nbformat.read(release, 4)
+    notebook.cells = [c for c in notebook.cells
+                      if c.metadata.get("nbgrader", {}).get("grade_id") != "frist"]
+    nbformat.write(notebook, release)
+    before = state(client.root)
+    response = client.post(f"/api/v1/modules/{MODULE}/submissions", json={"answers": RIGHT})
+    assert response.status_code == 409 and response.json()["error"] == "module_outdated"
+    assert state(client.root) == before
