@@ -101,6 +101,7 @@ def _ensure_ok(result: dict, what: str) -> None:
 def release_module(root: Path, module: Module) -> Path:
     """Copy the source notebook into the course and run nbgrader generate_assignment."""
     source_dir = root / "source" / module.id
+    (root / "exchange").mkdir(parents=True, exist_ok=True)  # formgrader warns without it
     with course_lock(root):
         source_dir.mkdir(parents=True, exist_ok=True)
         shutil.copy2(module.path, source_dir / module.filename)

@@ -39,11 +39,10 @@ def catalog_page(catalog: Catalog) -> str:
 def course_page(course: Course, portal_base: str) -> str:
     m = course.manifest
     lines = [f"# {course.title}", "", str(m.get("description", "")), "",
-             "| | |", "| --- | --- |",
-             f"| **Zielgruppe** | {m.get('audience', '')} |",
-             f"| **Niveau** | {m.get('level', '')} |",
-             f"| **Dauer** | {_minutes(m.get('minutes', '?'))} |",
-             f"| **Module** | {len(course.modules)} |", "",
+             f"- **Zielgruppe:** {m.get('audience', '')}",
+             f"- **Niveau:** {m.get('level', '')}",
+             f"- **Dauer:** {_minutes(m.get('minutes', '?'))}",
+             f"- **Module:** {len(course.modules)}", "",
              "## Lernziele", "", "Nach diesem Kurs …", ""]
     lines += [f"- {objective}" for objective in m.get("objectives", [])]
     lines += ["", "## Module", ""]
