@@ -97,6 +97,10 @@ def start(project: Project, ports: Ports | None = None, learner: str = "lernende
           token: str | None = None) -> int:
     ports = ports or Ports()
     token = token or secrets.token_urlsafe(24)
+    # stop cleanly on Ctrl+C and on SIGTERM, also when started in the background
+    # (where a shell leaves SIGINT ignored)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     running: list[tuple[Part, subprocess.Popen]] = []
     for part in parts(project, ports, token, learner):
         busy = wait_for_port(part.port, 0.1)
@@ -127,6 +131,10 @@ def start(project: Project, ports: Ports | None = None, learner: str = "lernende
         return 0
     finally:
         _stop(running)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _stop(running: list[tuple[Part, subprocess.Popen]]) -> None:

@@ -1,8 +1,6 @@
 """`kurskit start` serves the four parts and says who opens what."""
 
-import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -12,6 +10,7 @@ import pytest
 
 from conftest import free_port
 from kurskit.build import build_site
+from kurskit.start import wait_for_port
 
 pytestmark = pytest.mark.nbgrader
 
@@ -53,5 +52,7 @@ def test_start_serves_portal_lab_handbook_and_service(released_real):
         status, health = get(f"http://127.0.0.1:{ports['service']}/api/v1/health")
         assert status == 200 and '"identity":"local"' in health
     finally:
-        os.killpg(process.pid, signal.SIGINT)
+        process.terminate()  # SIGTERM to kurskit alone: it must stop its parts itself
         assert process.wait(timeout=60) == 0
+        for port in ports.values():
+            assert not wait_for_port(port, 0.2), f"port {port} still served after stop"
