@@ -34,3 +34,25 @@ def check_multiple_choice(answer: Any, solution: list[str], explanation: str) ->
 def check_matching(answer: Any, solution: dict[str, str], explanation: str) -> None:
     if not isinstance(answer, dict) or answer != solution:
         _fail(explanation)
+
+
+def check_ordering(answer: Any, solution: list[str], explanation: str) -> None:
+    if not isinstance(answer, list | tuple) or list(answer) != list(solution):
+        _fail(explanation)
+
+
+def check_numeric(answer: Any, solution: float, explanation: str, tolerance: float = 0) -> None:
+    if (isinstance(answer, bool) or not isinstance(answer, int | float)
+            or abs(answer - solution) > tolerance):
+        _fail(explanation)
+
+
+def normalize_text(text: str) -> str:
+    """Case, inner whitespace and a final period do not matter in a short answer."""
+    return " ".join(text.casefold().split()).rstrip(".").strip()
+
+
+def check_short_text(answer: Any, accepted: list[str], explanation: str) -> None:
+    if not isinstance(answer, str) or normalize_text(answer) not in {
+            normalize_text(a) for a in accepted}:
+        _fail(explanation)

@@ -138,6 +138,74 @@ def matching(qid: str, prompt: str, cases: list[str], categories: list[str]) -> 
     display(PAGE.add(question).box)
 
 
+def ordering(qid: str, prompt: str, items: list[str]) -> None:
+    """Process steps into order: one list per position, each step used once."""
+    selects = [widgets.Dropdown(options=[NOT_CHOSEN, *items], value=NOT_CHOSEN,
+                                layout=widgets.Layout(width="auto", max_width="100%"))
+               for _ in items]
+    hint = widgets.HTML(value="")
+    rows = [widgets.VBox([widgets.HTML(value=f"<p>Schritt {n}</p>"), s])
+            for n, s in enumerate(selects, start=1)]
+
+    def read() -> list[str] | None:
+        chosen = [s.value for s in selects]
+        repeated = len({c for c in chosen if c != NOT_CHOSEN}) < sum(
+            c != NOT_CHOSEN for c in chosen)
+        hint.value = ("<p><em>Jeder Schritt darf nur einmal vorkommen.</em></p>"
+                      if repeated else "")
+        return None if repeated or NOT_CHOSEN in chosen else chosen
+
+    intro = widgets.HTML(value="<em>Wählen Sie für jede Position den passenden Schritt.</em>")
+    question = Question(qid, "ordering", len(PAGE.questions) + 1, prompt,
+                        widgets.VBox([intro, *rows, hint]), read, list(selects))
+    display(PAGE.add(question).box)
+
+
+def parse_number(text: str) -> int | float | None:
+    """A number as Germans type it: '3,5', '1.000', '72'. None when it is not a number."""
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
+    if not cleaned:
+        return None
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif cleaned.count(".") == 1 and len(cleaned.split(".")[1]) == 3 and cleaned[0] != "0":
+        cleaned = cleaned.replace(".", "")  # '1.000' is a thousand
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+def numeric(qid: str, prompt: str, unit: str) -> None:
+    field = widgets.Text(value="", placeholder="Zahl eingeben",
+                         layout=widgets.Layout(width="12em"))
+    hint = widgets.HTML(value="")
+
+    def read() -> int | float | None:
+        value = parse_number(field.value)
+        hint.value = ("<p><em>Bitte geben Sie eine Zahl ein, z. B. 3 oder 2,5.</em></p>"
+                      if field.value.strip() and value is None else "")
+        return value
+
+    inputs = widgets.VBox([widgets.HBox([field, widgets.HTML(value=html.escape(unit))]), hint])
+    question = Question(qid, "numeric", len(PAGE.questions) + 1, prompt, inputs, read, [field])
+    display(PAGE.add(question).box)
+
+
+def short_text(qid: str, prompt: str) -> None:
+    field = widgets.Text(value="", placeholder="Ihre Antwort",
+                         layout=widgets.Layout(width="24em", max_width="100%"))
+
+    def read() -> str | None:
+        return field.value.strip()[:200] or None
+
+    question = Question(qid, "short_text", len(PAGE.questions) + 1, prompt, field, read, [field])
+    display(PAGE.add(question).box)
+
+
 def submit_panel() -> None:
     """The "Abgeben" button with progress, status and the result (the module's last cell)."""
     progress = widgets.HTML()

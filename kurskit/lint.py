@@ -18,6 +18,7 @@ import nbformat
 from kurskit import grading
 from kurskit.catalog import Module, load_catalog
 from kurskit.module_notebook import BEGIN_HIDDEN, BEGIN_SOLUTION, TEST_SUFFIX, Problem
+from kurskit.questions import KINDS
 from kurskit.submission import build_submission, store_attempt
 
 SOLUTION_LEARNER, BLANK_LEARNER = "kurskit-loesung", "kurskit-leer"
@@ -53,7 +54,8 @@ def roundtrip_problems(module: Module, grading_root: Path) -> list[Problem]:
         problems += _leaks(module, "\n".join(cell.source for cell in release.cells))
         exercises = module.notebook.exercises
         cases = {
-            SOLUTION_LEARNER: {e.qid: e.solution for e in exercises},
+            SOLUTION_LEARNER: {e.qid: KINDS[e.spec.kind].answer_for_solution(e.solution)
+                               for e in exercises},
             BLANK_LEARNER: {e.qid: None for e in exercises},
         }
         for learner, answers in cases.items():

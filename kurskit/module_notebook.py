@@ -46,6 +46,7 @@ class Exercise:
     points: float = 0.0
     checked_solution: Any = None
     explanation: str = ""
+    check_options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def qid(self) -> str:
@@ -262,25 +263,33 @@ def _read_test_cell(source: str, exercise: Exercise, index: int, problem: Any) -
     expected = KINDS[exercise.spec.kind].check_function
     if call.func.id != expected:
         problem(f"{exercise.spec.kind} is checked with {expected}(), not {call.func.id}()", index)
-    if (len(call.args) != 3 or call.keywords or not isinstance(call.args[0], ast.Name)
-            or call.args[0].id != exercise.qid):
-        problem(f"call {expected}({exercise.qid}, <solution>, <explanation>)", index)
+    kind = KINDS[exercise.spec.kind]
+    if (len(call.args) != 3 or not isinstance(call.args[0], ast.Name)
+            or call.args[0].id != exercise.qid
+            or any(k.arg not in kind.check_options for k in call.keywords)):
+        options = "".join(f", {o}=..." for o in kind.check_options)
+        problem(f"call {expected}({exercise.qid}, <solution>, <explanation>{options})", index)
         return
     try:
         exercise.checked_solution = ast.literal_eval(call.args[1])
         explanation = ast.literal_eval(call.args[2])
+        exercise.check_options = {str(k.arg): ast.literal_eval(k.value) for k in call.keywords}
     except (ValueError, TypeError, SyntaxError):
-        problem("solution and explanation in the check call must be literals", index)
+        problem("solution, explanation and options in the check call must be literals", index)
         return
+    tolerance = exercise.check_options.get("tolerance", 0)
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0:
+        problem("tolerance must be a number >= 0", index)
     if not isinstance(explanation, str) or len(explanation.strip()) < 10:
         problem("the explanation must be a text of at least 10 characters", index)
     else:
         exercise.explanation = explanation
-    kind = KINDS[exercise.spec.kind]
-    try:
-        same = (kind.normalize(exercise.spec, exercise.checked_solution)
-                == kind.normalize(exercise.spec, exercise.solution))
-    except Exception:
-        same = False
+    same = exercise.checked_solution == exercise.solution
+    if not same:
+        try:
+            same = (kind.normalize(exercise.spec, exercise.checked_solution)
+                    == kind.normalize(exercise.spec, exercise.solution))
+        except Exception:
+            same = False
     if not same:
         problem(f"the solution in the test differs from the solution of {exercise.qid!r}", index)

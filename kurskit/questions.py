@@ -34,21 +34,25 @@ class QuestionSpec:
     kind: str
     prompt: str
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
 
     def public(self) -> dict[str, Any]:
         """What a client may see: no solution, no explanation."""
         return {"id": self.qid, "type": self.kind, "prompt": self.prompt,
-                **{k: list(v) for k, v in self.choices.items()}}
+                **{k: list(v) for k, v in self.choices.items()}, **self.texts}
 
 
 class QuestionKind:
     name: ClassVar[str]
     check_function: ClassVar[str]
-    # names of the list arguments after (qid, prompt), in call order
-    lists: ClassVar[tuple[str, ...]]
+    # names of the list arguments after (qid, prompt), then of text arguments, in call order
+    lists: ClassVar[tuple[str, ...]] = ()
+    texts: ClassVar[tuple[str, ...]] = ()
+    # keyword arguments the check function accepts after (answer, solution, explanation)
+    check_options: ClassVar[tuple[str, ...]] = ()
 
     def spec_from_call(self, call: ast.Call) -> QuestionSpec:
-        names = ("qid", "prompt", *self.lists)
+        names = ("qid", "prompt", *self.lists, *self.texts)
         if call.keywords and any(k.arg is None for k in call.keywords):
             raise SpecError(f"{self.name}(): **kwargs are not allowed")
         given: dict[str, Any] = {}
@@ -77,11 +81,20 @@ class QuestionKind:
             if len(set(items)) != len(items):
                 raise SpecError(f"{self.name}(): {name} contains duplicates")
             choices[name] = tuple(items)
-        return QuestionSpec(qid=qid, kind=self.name, prompt=prompt, choices=choices)
+        texts: dict[str, str] = {}
+        for name in self.texts:
+            if not isinstance(given[name], str) or len(given[name]) > 60:
+                raise SpecError(f"{self.name}(): {name} must be a short text")
+            texts[name] = given[name]
+        return QuestionSpec(qid=qid, kind=self.name, prompt=prompt, choices=choices, texts=texts)
 
     def normalize(self, spec: QuestionSpec, value: Any) -> Any:
         """The answer in canonical form, or AnswerRefused. None means unanswered."""
         raise NotImplementedError
+
+    def answer_for_solution(self, solution: Any) -> Any:
+        """An answer a learner could give that earns full points (for `kurskit check`)."""
+        return solution
 
     def solution_problems(self, spec: QuestionSpec, solution: Any) -> list[str]:
         try:
@@ -169,7 +182,70 @@ class Matching(QuestionKind):
         return problems
 
 
-KINDS: dict[str, QuestionKind] = {k.name: k for k in (SingleChoice(), MultipleChoice(), Matching())}
+class Ordering(QuestionKind):
+    name = "ordering"
+    check_function = "check_ordering"
+    lists = ("items",)
+
+    def normalize(self, spec: QuestionSpec, value: Any) -> Any:
+        if value is None:
+            return None
+        items = spec.choices["items"]
+        if (not isinstance(value, list | tuple) or len(value) != len(items)
+                or sorted(map(str, value)) != sorted(items)):
+            raise AnswerRefused(
+                f"answer to {spec.qid!r} must list every item exactly once",
+                "Bitte bringen Sie jeden Schritt genau einmal in eine Reihenfolge.")
+        return list(value)
+
+    def solution_problems(self, spec: QuestionSpec, solution: Any) -> list[str]:
+        problems = super().solution_problems(spec, solution)
+        if not problems and list(spec.choices["items"]) == list(solution):
+            problems.append("items are listed in the solution's order: scramble them in the call")
+        return problems
+
+
+class Numeric(QuestionKind):
+    name = "numeric"
+    check_function = "check_numeric"
+    texts = ("unit",)
+    check_options = ("tolerance",)
+
+    def normalize(self, spec: QuestionSpec, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise AnswerRefused(f"answer to {spec.qid!r} must be a number",
+                                "Bitte geben Sie eine Zahl ein.")
+        return value
+
+
+class ShortText(QuestionKind):
+    name = "short_text"
+    check_function = "check_short_text"
+    MAX = 200
+
+    def normalize(self, spec: QuestionSpec, value: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, str) or len(value) > self.MAX:
+            raise AnswerRefused(f"answer to {spec.qid!r} must be a short text",
+                                f"Bitte antworten Sie mit einem kurzen Text (bis {self.MAX} "
+                                "Zeichen).")
+        return value.strip() or None
+
+    def answer_for_solution(self, solution: Any) -> Any:
+        return solution[0]
+
+    def solution_problems(self, spec: QuestionSpec, solution: Any) -> list[str]:
+        if (not isinstance(solution, list) or not solution
+                or not all(isinstance(s, str) and s.strip() for s in solution)):
+            return ["the solution of a short_text question is a list of accepted answers"]
+        return []
+
+
+KINDS: dict[str, QuestionKind] = {k.name: k for k in (
+    SingleChoice(), MultipleChoice(), Matching(), Ordering(), Numeric(), ShortText())}
 CHECK_FUNCTIONS: dict[str, str] = {k.check_function: k.name for k in KINDS.values()}
 
 

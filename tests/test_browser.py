@@ -58,6 +58,14 @@ def answer(question, exercise, right: bool):
         selects = question.locator("select")
         for index, case in enumerate(spec.choices["cases"]):
             selects.nth(index).select_option(label=exercise.solution[case])
+    elif kind == "ordering":
+        selects = question.locator("select")
+        for index, item in enumerate(exercise.solution):
+            selects.nth(index).select_option(label=item)
+    elif kind == "numeric":
+        question.get_by_role("textbox").fill(str(exercise.solution).replace(".", ","))
+    elif kind == "short_text":
+        question.get_by_role("textbox").fill(exercise.solution[0])
 
 
 def test_learner_answers_submits_and_sees_the_gradebook_score(chromium, portal, released_real,

@@ -26,8 +26,9 @@ def test_build_makes_release_portal_and_handbook(example_project, capsys):
     release = example_project.grading / "release" / "beispiel-01-kurz" / "01-kurz.ipynb"
     assert release.is_file()
     portal = list(example_project.portal.rglob("*.ipynb"))
-    assert [p.relative_to(example_project.portal).as_posix() for p in portal] == [
-        "Beispielkurs für Tests/01 Kurzes Beispielmodul.ipynb"]
+    assert sorted(p.relative_to(example_project.portal).as_posix() for p in portal) == [
+        "Beispielkurs für Tests/01 Kurzes Beispielmodul.ipynb",
+        "Beispielkurs für Tests/02 Weitere Fragearten.ipynb"]
     site = example_project.site
     assert (site / "index.html").is_file()
     course_page = (site / "kurse" / "beispiel.html").read_text("utf-8")

@@ -1,12 +1,23 @@
 import pytest
 
-from kurskit.checks import check_matching, check_multiple_choice, check_single_choice
+from kurskit.checks import (
+    check_matching,
+    check_multiple_choice,
+    check_numeric,
+    check_ordering,
+    check_short_text,
+    check_single_choice,
+)
 
 
 def test_right_answers_pass():
     check_single_choice("b", "b", "Erklärung")
     check_multiple_choice(["b", "a"], ["a", "b"], "Erklärung")
     check_matching({"x": "1"}, {"x": "1"}, "Erklärung")
+    check_ordering(["a", "b"], ["a", "b"], "Erklärung")
+    check_numeric(72, 72, "Erklärung")
+    check_numeric(3.4, 3.5, "Erklärung", tolerance=0.25)
+    check_short_text(" artikel  33. ", ["Art. 33", "Artikel 33"], "Erklärung")
 
 
 @pytest.mark.parametrize("call", [
@@ -17,6 +28,13 @@ def test_right_answers_pass():
     lambda: check_multiple_choice("ab", ["a", "b"], "Weil b."),
     lambda: check_matching({"x": "2"}, {"x": "1"}, "Weil b."),
     lambda: check_matching(None, {"x": "1"}, "Weil b."),
+    lambda: check_ordering(["b", "a"], ["a", "b"], "Weil b."),
+    lambda: check_numeric(71, 72, "Weil b."),
+    lambda: check_numeric(True, 1, "Weil b."),
+    lambda: check_numeric("72", 72, "Weil b."),
+    lambda: check_numeric(3.0, 3.5, "Weil b.", tolerance=0.25),
+    lambda: check_short_text("Art. 32", ["Art. 33"], "Weil b."),
+    lambda: check_short_text(None, ["Art. 33"], "Weil b."),
 ])
 def test_wrong_answers_fail_with_the_explanation(call):
     with pytest.raises(AssertionError, match=r"Leider nicht richtig\. Weil b\."):

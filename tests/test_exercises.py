@@ -14,6 +14,10 @@ from kurskit.exercises import (
     SubmissionFailed,
     matching,
     multiple_choice,
+    numeric,
+    ordering,
+    parse_number,
+    short_text,
     single_choice,
     start_module,
     submit_answers,
@@ -148,3 +152,32 @@ def test_a_refusal_shows_the_services_german_message(monkeypatch):
             submit_answers("beispiel-01-kurz", {"frist": "x"})
     finally:
         server.shutdown()
+
+
+def test_ordering_numeric_and_short_text_widgets():
+    start_module("beispiel-02-weitere")
+    ordering("ablauf", "Reihenfolge?", ["prüfen", "annehmen"])
+    numeric("frist", "Wie viele Stunden?", "Stunden")
+    short_text("artikel", "Welcher Artikel?")
+    first, second = widgets_of(PAGE.questions["ablauf"])
+    first.value = second.value = "prüfen"
+    assert PAGE.questions["ablauf"].answer() is None  # a step twice is no order
+    assert "nur einmal" in PAGE.questions["ablauf"].box.children[1].children[-1].value
+    second.value = "annehmen"
+    assert PAGE.questions["ablauf"].answer() == ["prüfen", "annehmen"]
+    (field,) = widgets_of(PAGE.questions["frist"])
+    field.value = "72"
+    assert PAGE.questions["frist"].answer() == 72
+    field.value = "zweiundsiebzig"
+    assert PAGE.questions["frist"].answer() is None
+    (text,) = widgets_of(PAGE.questions["artikel"])
+    text.value = "  Art. 33 "
+    assert PAGE.questions["artikel"].answer() == "Art. 33"
+
+
+@pytest.mark.parametrize("typed, number", [
+    ("72", 72), ("2,5", 2.5), ("1.000", 1000), ("0.5", 0.5), ("1.000,5", 1000.5), (" 3 ", 3),
+    ("", None), ("drei", None), ("nan", None), ("inf", None),
+])
+def test_numbers_are_read_as_germans_type_them(typed, number):
+    assert parse_number(typed) == number

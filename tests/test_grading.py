@@ -38,3 +38,19 @@ def test_autograde_scores_land_in_the_gradebook(released_example, answers, expec
     again = grading.read_result(root, "beispiel-01-kurz", "anna", "01-kurz.ipynb")
     assert again.score == expected
     assert set(again.grades) == {"frist_test", "grundsaetze_test", "rechtsgrundlagen_test"}
+
+
+@pytest.mark.parametrize("answers, expected", [
+    ({"ablauf": ["Antrag annehmen", "Antrag prüfen", "Bescheid versenden"], "meldefrist": 72,
+      "artikel": "artikel 33"}, 3.0),
+    ({"ablauf": ["Antrag prüfen", "Antrag annehmen", "Bescheid versenden"], "meldefrist": 24,
+      "artikel": "Art. 33."}, 1.0),
+])
+def test_ordering_numeric_short_text_through_nbgrader(released_example, answers, expected):
+    root, module = released_example.grading, "beispiel-02-weitere"
+    release = nbformat.read(root / "release" / module / "02-weitere.ipynb", 4)
+    with grading.course_lock(root):
+        store_attempt(root, "bernd", module, "02-weitere.ipynb",
+                      build_submission(release, answers), answers)
+    result = grading.autograde(root, module, "bernd", "02-weitere.ipynb")
+    assert (result.score, result.max_score) == (expected, 3.0)

@@ -62,3 +62,35 @@ def test_solution_problems():
     assert KINDS["single_choice"].solution_problems(SINGLE, "72 Stunden") == []
     assert KINDS["single_choice"].solution_problems(SINGLE, "3 Tage")
     assert KINDS["matching"].solution_problems(MATCH, {"Fall 1": "lit. a"})  # Fall 2 missing
+
+
+ORDER = spec('ordering("ablauf", "Reihenfolge?", ["prüfen", "annehmen", "entscheiden"])')
+NUMBER = spec('numeric("frist", "Wie viele Stunden?", "Stunden")')
+TEXT = spec('short_text("artikel", "Welcher Artikel?")')
+
+
+def test_ordering_answers_must_be_a_permutation():
+    answer = ["annehmen", "prüfen", "entscheiden"]
+    assert normalize_answer(ORDER, answer) == answer
+    for bad in [["annehmen", "prüfen"], ["annehmen", "annehmen", "prüfen"], "annehmen"]:
+        with pytest.raises(AnswerRefused):
+            normalize_answer(ORDER, bad)
+    assert KINDS["ordering"].solution_problems(ORDER, list(ORDER.choices["items"]))  # unscrambled
+
+
+def test_numeric_answers_are_numbers_not_text_or_bool():
+    assert NUMBER.texts == {"unit": "Stunden"}
+    assert normalize_answer(NUMBER, 72) == 72 and normalize_answer(NUMBER, 2.5) == 2.5
+    for bad in ["72", True, [72]]:
+        with pytest.raises(AnswerRefused):
+            normalize_answer(NUMBER, bad)
+
+
+def test_short_text_answers_are_bounded_text():
+    assert normalize_answer(TEXT, "  Art. 33 ") == "Art. 33"
+    for bad in [33, "x" * 201]:
+        with pytest.raises(AnswerRefused):
+            normalize_answer(TEXT, bad)
+    assert KINDS["short_text"].solution_problems(TEXT, ["Art. 33", "33"]) == []
+    assert KINDS["short_text"].solution_problems(TEXT, "Art. 33")
+    assert KINDS["short_text"].answer_for_solution(["Art. 33", "33"]) == "Art. 33"

@@ -126,7 +126,7 @@ def test_openapi_documents_the_submission_endpoint(client):
 
 def test_module_listing_carries_no_key(client):
     modules = client.get("/api/v1/modules").json()
-    assert [m["id"] for m in modules] == [MODULE]
+    assert [m["id"] for m in modules] == [MODULE, "beispiel-02-weitere"]
     text = str(modules)
     assert "Art. 33 DSGVO" not in text  # the explanation stays on the grading side
 
