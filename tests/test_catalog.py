@@ -29,7 +29,7 @@ def test_module_order_comes_from_the_manifest(tmp_path):
     shutil.copytree(FIXTURES / "courses" / "beispiel", course)
     shutil.copy2(course / "01-kurz.ipynb", course / "00-zuerst.ipynb")
     catalog = load_catalog(tmp_path / "courses")
-    assert [m.filename for m in catalog.modules] == ["01-kurz.ipynb"]
+    assert [m.filename for m in catalog.modules] == ["01-kurz.ipynb", "02-weitere.ipynb"]
     assert any("00-zuerst.ipynb is not listed" in str(p) for p in catalog.problems)
 
 
