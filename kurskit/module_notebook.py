@@ -8,7 +8,10 @@ hidden-test cell, and the submit cell. Everything is read with `ast`; nothing is
 from __future__ import annotations
 
 import ast
+import base64
+import binascii
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,6 +125,8 @@ def read_module(path: Path) -> ModuleNotebook:
         if cell.cell_type == "markdown":
             if nbg.get("solution") or nbg.get("grade"):
                 problem("graded markdown cells are not supported yet", index)
+            for message in _picture_problems(cell):
+                problem(message, index)
             continue
         if cell.cell_type != "code":
             problem(f"cell type {cell.cell_type!r} is not allowed", index)
@@ -169,6 +174,32 @@ def read_module(path: Path) -> ModuleNotebook:
     if not model.exercises:
         problem("module has no graded exercise")
     return model
+
+
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)")
+
+
+def _picture_problems(cell: Any) -> list[str]:
+    """Pictures are cell attachments (base64, as nbformat requires) with German alt text."""
+    problems = []
+    attachments = cell.get("attachments") or {}
+    for alt, target in IMAGE.findall(cell.source):
+        if len(alt.strip()) < 10:
+            problems.append(f"picture {target!r} needs an alt text that says what it shows")
+        if not target.startswith("attachment:"):
+            problems.append(f"picture {target!r} must be a cell attachment (attachment:name)")
+        elif target.removeprefix("attachment:") not in attachments:
+            problems.append(f"picture {target!r} has no attachment of that name")
+    for name, bundle in attachments.items():
+        for mime, payload in bundle.items():
+            try:
+                data = base64.b64decode(payload, validate=True)
+            except (binascii.Error, ValueError, TypeError):
+                problems.append(f"attachment {name!r} ({mime}) is not base64-encoded")
+                continue
+            if mime == "image/svg+xml" and b"<svg" not in data[:2000]:
+                problems.append(f"attachment {name!r} is not an SVG picture")
+    return problems
 
 
 def _parse(source: str, index: int, problem: Any) -> ast.Module | None:

@@ -109,3 +109,27 @@ def test_learner_answers_submits_and_sees_the_gradebook_score(chromium, portal, 
     assert "Nicht richtig" in questions.nth(0).inner_text()
     assert first.explanation in questions.nth(0).inner_text()
     assert "Richtig" in questions.nth(1).inner_text()
+
+
+def real_modules():
+    from conftest import REPO
+    from kurskit.catalog import load_catalog
+
+    return [m.id for m in load_catalog(REPO / "courses").modules]
+
+
+@pytest.mark.parametrize("module_id", real_modules())
+def test_every_module_renders_in_voila_without_errors(chromium, portal, real_catalog, module_id):
+    module = real_catalog.module(module_id)
+    course = next(c for c in real_catalog.courses if c.id == module.course_id)
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{portal}/voila/render/{quote(portal_path(course, module))}")
+    page.get_by_role("button", name="Abgeben").wait_for(timeout=60_000)
+    html = page.content()
+    assert "There was an error" not in html and "Traceback" not in html
+    assert page.locator(".kurskit-question").count() == len(module.notebook.exercises)
+    assert module.title in page.inner_text("body")
+    for image in page.locator("img").all():  # pictures load and carry German alt text
+        assert len(image.get_attribute("alt") or "") >= 10
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.close()

@@ -30,6 +30,9 @@ def test_fixture_module_is_clean_and_complete():
     ("test-disagrees-with-solution", 4, "solution in the test differs"),
     ("unknown-code-cell", 3, "code cell is none of"),
     ("non-literal-question", 3, "argument 'options' must be a literal"),
+    ("picture-not-base64", 2, "attachment 'frist.svg' (image/svg+xml) is not base64-encoded"),
+    ("picture-without-alt", 2, "needs an alt text"),
+    ("picture-without-alt", 2, "must be a cell attachment"),
 ])
 def test_each_broken_scenario_names_file_cell_and_problem(scenario, cell, message):
     path = NOTEBOOKS / f"{scenario}.ipynb"
