@@ -7,7 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from kurskit import build, lint, start
+from kurskit import build, competences, lint, start
+from kurskit.catalog import load_catalog
 
 
 def _project(args: argparse.Namespace) -> build.Project:
@@ -53,6 +54,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_competences(args: argparse.Namespace) -> int:
+    project = _project(args)
+    print(competences.coverage_report(load_catalog(project.courses)))
+    return 0
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     project = _project(args)
     if not args.no_build and cmd_build(args) != 0:
@@ -76,6 +83,10 @@ def parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="release modules, arrange portal, build handbook")
     build_cmd.add_argument("--site-only", action="store_true", help="only build the handbook")
     build_cmd.set_defaults(func=cmd_build)
+
+    coverage_cmd = commands.add_parser(
+        "competences", help="print which DigComp 2.2 competences the catalogue covers")
+    coverage_cmd.set_defaults(func=cmd_competences)
 
     start_cmd = commands.add_parser("start", help="build, then serve portal, lab, handbook, API")
     start_cmd.add_argument("--learner", default=os.environ.get("KURSKIT_LEARNER", "lernende"),

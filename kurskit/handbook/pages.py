@@ -10,6 +10,7 @@ from typing import Any
 
 from kurskit import digcomp
 from kurskit.catalog import Catalog, Course
+from kurskit.competences import coverage
 from kurskit.portal import portal_url
 
 
@@ -80,4 +81,25 @@ def api_page(spec: dict[str, Any]) -> str:
             lines.append(f"| `{method.upper()}` | `{path}` | {summary} | {codes} |")
     lines += ["", "Every refusal carries `error` (a code), `message` (English) and `message_de` "
               "(German, shown to the learner)."]
+    return "\n".join(lines) + "\n"
+
+
+def competences_page(catalog: Catalog) -> str:
+    """Courses against DigComp 2.2 competences: levels per course, modules, and gaps."""
+    rows = coverage(catalog)
+    courses = catalog.courses
+    header = "| Kompetenz | " + " | ".join(c.title for c in courses) + " | Module |"
+    lines = ["# Kompetenzen (DigComp 2.2)", "",
+             "Welche der 21 Kompetenzen des europäischen Referenzrahmens DigComp 2.2 die "
+             "Kurse trainieren. In den Kurs-Spalten steht die angestrebte Kompetenzstufe "
+             "(1–8); „–“ heißt: nicht Ziel dieses Kurses. „Lücke“ markiert Kompetenzen, die "
+             "noch kein Kurs abdeckt.", "",
+             f"**{sum(r.covered for r in rows)} von {len(rows)} Kompetenzen** werden abgedeckt.",
+             "", header, "| --- | " + " | ".join("---" for _ in courses) + " | --- |"]
+    for row in rows:
+        levels = [f"Stufe {row.courses[c.id]}" if c.id in row.courses else "–"
+                  for c in courses]
+        modules = str(len(row.modules)) if row.covered else "**Lücke**"
+        lines.append(f"| {row.competence} {row.name} | " + " | ".join(levels)
+                     + f" | {modules} |")
     return "\n".join(lines) + "\n"

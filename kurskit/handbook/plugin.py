@@ -18,7 +18,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from kurskit.catalog import load_catalog
-from kurskit.handbook.pages import api_page, catalog_page, course_page, course_page_path
+from kurskit.handbook.pages import (
+    api_page,
+    catalog_page,
+    competences_page,
+    course_page,
+    course_page_path,
+)
 
 
 class KurskitConfig(Config):
@@ -31,6 +37,7 @@ class KurskitPlugin(BasePlugin[KurskitConfig]):
         root = Path(os.environ.get("KURSKIT_ROOT") or Path(config.config_file_path).parent)
         catalog = load_catalog(root / self.config.courses_dir)
         files.append(File.generated(config, "kurse/index.md", content=catalog_page(catalog)))
+        files.append(File.generated(config, "kompetenzen.md", content=competences_page(catalog)))
         for course in catalog.courses:
             files.append(File.generated(config, course_page_path(course),
                                         content=course_page(course, self.config.portal_url)))
