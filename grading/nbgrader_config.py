@@ -9,7 +9,7 @@ c.CourseDirectory.course_id = "kurskit"
 c.ClearSolutions.code_stub = {
     "python": "# Die Antwort wird beim Abgeben aus dem Formular übernommen.\n",
 }
-c.ClearSolutions.text_stub = "Ihre Antwort"
+c.ClearSolutions.text_stub = ""  # free text is typed into the widget above the cell
 
 # A learner's module must never hang the grader.
 c.ExecutePreprocessor.timeout = 60

@@ -61,8 +61,10 @@ class Question:
 
     def show_feedback(self, result: dict[str, Any]) -> None:
         unit = "Punkt" if result["max_points"] == 1 else "Punkten"
-        points = f"{_num(result['points'])} von {_num(result['max_points'])} {unit}"
-        if result["correct"]:
+        points = f"{_num(result['points'] or 0)} von {_num(result['max_points'])} {unit}"
+        if result.get("pending"):
+            text, css = f"✎ Wird bewertet (bis zu {_num(result['max_points'])} {unit}).", ""
+        elif result["correct"]:
             text, css = f"✓ Richtig ({points}).", "kurskit-feedback-right"
         elif not result["answered"]:
             text, css = f"✗ Nicht beantwortet ({points}).", "kurskit-feedback-wrong"
@@ -206,6 +208,21 @@ def short_text(qid: str, prompt: str) -> None:
     display(PAGE.add(question).box)
 
 
+def free_text(qid: str, prompt: str) -> None:
+    """A longer text (e.g. a reply letter) that a trainer grades in formgrader."""
+    area = widgets.Textarea(value="", placeholder="Ihr Text",
+                            layout=widgets.Layout(width="100%", height="12em"))
+    note = widgets.HTML(value="<p><em>Diese Antwort bewertet eine Trainerin oder ein "
+                        "Trainer.</em></p>")
+
+    def read() -> str | None:
+        return area.value.strip()[:5000] or None
+
+    question = Question(qid, "free_text", len(PAGE.questions) + 1, prompt,
+                        widgets.VBox([area, note]), read, [area])
+    display(PAGE.add(question).box)
+
+
 def submit_panel() -> None:
     """The "Abgeben" button with progress, status and the result (the module's last cell)."""
     progress = widgets.HTML()
@@ -278,12 +295,16 @@ def _num(value: float) -> str:
 
 def _result_html(outcome: dict[str, Any]) -> str:
     score, max_score = outcome["score"], outcome["max_score"]
-    percent = round(100 * score / max_score) if max_score else 0
+    pending = outcome.get("pending_points") or 0
+    automatic = max_score - pending
+    percent = round(100 * score / automatic) if automatic else 0
     right = sum(1 for q in outcome["questions"] if q["correct"])
+    later = (f"<p>{_num(pending)} weitere Punkte vergibt eine Trainerin oder ein Trainer "
+             "für Ihre Freitext-Antwort.</p>") if pending else ""
     return (
         f'<div class="kurskit-result" role="status">'
-        f'<p><strong>Ihr Ergebnis: {_num(score)} von {_num(max_score)} Punkten '
-        f'({percent} %)</strong></p>'
+        f'<p><strong>Ihr Ergebnis: {_num(score)} von {_num(automatic)} Punkten '
+        f'({percent} %)</strong></p>{later}'
         f'<p>{right} von {len(outcome["questions"])} Fragen richtig. '
         f'Abgabe Nr. {outcome["attempt"]} ist gespeichert. Die Erklärungen stehen bei den '
         f'einzelnen Fragen.</p></div>')

@@ -36,7 +36,7 @@ class GradingError(RuntimeError):
 @dataclass
 class QuestionGrade:
     grade_id: str
-    score: float
+    score: float | None  # None: waits for a trainer's manual grade
     max_score: float
 
 
@@ -129,7 +129,9 @@ def read_result(root: Path, module_id: str, learner: str, notebook: str) -> Grad
     with Gradebook(db_url(root)) as gradebook:
         submission = gradebook.find_submission(module_id, learner)
         submitted_nb = gradebook.find_submission_notebook(Path(notebook).stem, module_id, learner)
-        grades = {g.name: QuestionGrade(g.name, float(g.score), float(g.max_score))
-                  for g in submitted_nb.grades}
+        # nbgrader reports 0 for an answer no one has graded yet; kurskit says "pending"
+        grades = {g.name: QuestionGrade(
+            g.name, None if g.auto_score is None and g.manual_score is None else float(g.score),
+            float(g.max_score)) for g in submitted_nb.grades}
         return GradeResult(module_id, learner, float(submission.score),
                            float(submission.max_score), grades)

@@ -69,6 +69,15 @@ def roundtrip_problems(module: Module, grading_root: Path) -> list[Problem]:
                 problems.append(Problem(module.path, f"nbgrader autograde failed: {error}"))
                 continue
             for exercise in exercises:
+                if exercise.manual:
+                    grade = result.grades.get(exercise.qid)
+                    expected = None if learner == SOLUTION_LEARNER else 0
+                    if grade is None or grade.score != expected:
+                        problems.append(Problem(
+                            module.path, f"free text {exercise.qid!r} is not graded as a manual "
+                            f"answer by nbgrader (expected {expected}, got "
+                            f"{grade.score if grade else 'no grade'})", exercise.answer_cell))
+                    continue
                 grade = result.grades.get(exercise.qid + TEST_SUFFIX)
                 score = grade.score if grade else None
                 if learner == SOLUTION_LEARNER and score != exercise.points:
@@ -88,6 +97,9 @@ def _leaks(module: Module, release_sources: str) -> list[Problem]:
         if marker in release_sources:
             found.append(Problem(module.path, f"release notebook still contains {marker!r}"))
     for exercise in module.notebook.exercises:
+        if exercise.guidance and exercise.guidance.strip() in release_sources:
+            found.append(Problem(module.path, f"the grading guidance of {exercise.qid!r} "
+                                 "reaches the release notebook", exercise.answer_cell))
         if exercise.explanation and exercise.explanation in release_sources:
             found.append(Problem(module.path, f"the explanation of {exercise.qid!r} appears "
                                  "outside the hidden tests (it would reach the learner)",

@@ -8,7 +8,7 @@ from typing import Any
 
 MAX_DEPTH = 3
 MAX_ITEMS = 200
-MAX_TEXT = 2000
+MAX_TEXT = 5000
 
 
 class LiteralRefused(ValueError):

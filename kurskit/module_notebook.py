@@ -27,6 +27,7 @@ BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 SETUP_ID, SUBMIT_ID = "setup", "abgabe"
 TEST_SUFFIX = "_test"
+QUESTION_SUFFIX = "_frage"  # the widget cell of a free-text exercise
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Exercise:
     checked_solution: Any = None
     explanation: str = ""
     check_options: dict[str, Any] = field(default_factory=dict)
+    manual: bool = False  # graded by a trainer (free text); `guidance` is for trainers only
+    guidance: str = ""
 
     @property
     def qid(self) -> str:
@@ -114,6 +117,7 @@ def read_module(path: Path) -> ModuleNotebook:
 
     grade_ids: dict[str, int] = {}
     pending: Exercise | None = None
+    pending_free: Exercise | None = None
     saw_setup = saw_submit = False
     for index, cell in enumerate(nb.cells, start=1):
         nbg = cell.metadata.get("nbgrader", {})
@@ -122,9 +126,25 @@ def read_module(path: Path) -> ModuleNotebook:
             if grade_id in grade_ids:
                 problem(f"grade id {grade_id!r} already used in cell {grade_ids[grade_id]}", index)
             grade_ids[grade_id] = index
+        if pending_free is not None and not (
+                cell.cell_type == "markdown" and grade_id == pending_free.qid):
+            problem(f"free-text question {pending_free.qid!r} must be followed by its answer "
+                    f"cell (markdown, grade id {pending_free.qid!r})", pending_free.answer_cell)
+            pending_free = None
         if cell.cell_type == "markdown":
             if nbg.get("solution") or nbg.get("grade"):
-                problem("graded markdown cells are not supported yet", index)
+                if pending_free is None or not (nbg.get("solution") and nbg.get("grade")):
+                    problem("a graded markdown cell must be the answer cell right after its "
+                            "free_text(...) question", index)
+                    continue
+                pending_free.points = float(nbg.get("points", 0))
+                pending_free.guidance = cell.source
+                if pending_free.points <= 0:
+                    problem("a free-text answer cell needs points > 0", index)
+                if len(cell.source.strip()) < 10:
+                    problem("write the grading guidance for trainers into the answer cell",
+                            index)
+                pending_free = None
             for message in _picture_problems(cell):
                 problem(message, index)
             continue
@@ -140,6 +160,13 @@ def read_module(path: Path) -> ModuleNotebook:
             model.declared_id = _read_setup(cell.source, index, problem)
             if not nbg.get("locked"):
                 problem("the setup cell must be locked (read-only)", index)
+        elif isinstance(grade_id, str) and grade_id.endswith(QUESTION_SUFFIX):
+            exercise = _read_free_text_question(cell.source, grade_id, index, problem)
+            if not nbg.get("locked"):
+                problem("a free-text question cell must be locked", index)
+            if exercise is not None:
+                model.exercises.append(exercise)
+                pending_free = exercise
         elif grade_id == SUBMIT_ID:
             saw_submit = True
             if cell.source.strip() != "submit_panel()":
@@ -167,6 +194,9 @@ def read_module(path: Path) -> ModuleNotebook:
                     "(every code cell needs nbgrader metadata of one of these kinds)", index)
     if pending is not None:
         problem(f"exercise {pending.qid!r} has no test cell", pending.answer_cell)
+    if pending_free is not None:
+        problem(f"free-text question {pending_free.qid!r} has no answer cell",
+                pending_free.answer_cell)
     if not saw_setup:
         problem(f"no setup cell (grade id {SETUP_ID!r}) calling start_module(...)")
     if not saw_submit:
@@ -223,6 +253,39 @@ def _read_setup(source: str, index: int, problem: Any) -> str | None:
     return None
 
 
+def _question_call(source: str, index: int, problem: Any) -> QuestionSpec | None:
+    tree = _parse(source, index, problem)
+    if tree is None:
+        return None
+    calls = [s.value for s in tree.body
+             if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)]
+    if len(tree.body) != 1 or len(calls) != 1 or not isinstance(calls[0].func, ast.Name):
+        problem("the cell must hold exactly one question call, e.g. single_choice(...)", index)
+        return None
+    func = calls[0].func.id
+    if func not in KINDS:
+        problem(f"unknown question type {func!r}; known: {', '.join(sorted(KINDS))}", index)
+        return None
+    try:
+        return KINDS[func].spec_from_call(calls[0])
+    except SpecError as error:
+        problem(str(error), index)
+        return None
+
+
+def _read_free_text_question(source: str, grade_id: str, index: int,
+                             problem: Any) -> Exercise | None:
+    spec = _question_call(source, index, problem)
+    if spec is None:
+        return None
+    if spec.kind != "free_text":
+        problem(f"a {QUESTION_SUFFIX!r} cell holds a free_text(...) question", index)
+        return None
+    if grade_id != spec.qid + QUESTION_SUFFIX:
+        problem(f"grade id {grade_id!r} must be {spec.qid + QUESTION_SUFFIX!r}", index)
+    return Exercise(spec=spec, answer_cell=index, manual=True)
+
+
 def _read_answer_cell(source: str, grade_id: Any, index: int, problem: Any) -> Exercise | None:
     parts = split_region(source, BEGIN_SOLUTION, END_SOLUTION)
     if parts is None:
@@ -231,24 +294,12 @@ def _read_answer_cell(source: str, grade_id: Any, index: int, problem: Any) -> E
     before, inside, after = parts
     if after.strip():
         problem(f"nothing may follow {END_SOLUTION}", index)
-    tree = _parse(before, index, problem)
-    if tree is None:
+    spec = _question_call(before, index, problem)
+    if spec is None:
         return None
-    calls = [s.value for s in tree.body
-             if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)]
-    if len(tree.body) != 1 or len(calls) != 1 or not isinstance(calls[0].func, ast.Name):
-        problem("an answer cell must start with exactly one question call, "
-                f"e.g. single_choice(...), followed by the {BEGIN_SOLUTION} region", index)
-        return None
-    call = calls[0]
-    func = call.func.id if isinstance(call.func, ast.Name) else ""
-    if func not in KINDS:
-        problem(f"unknown question type {func!r}; known: {', '.join(sorted(KINDS))}", index)
-        return None
-    try:
-        spec = KINDS[func].spec_from_call(call)
-    except SpecError as error:
-        problem(str(error), index)
+    if KINDS[spec.kind].manual:
+        problem(f"{spec.kind}(...) goes into a locked '<qid>{QUESTION_SUFFIX}' cell followed by "
+                "a graded markdown answer cell", index)
         return None
     if grade_id != spec.qid:
         problem(f"grade id {grade_id!r} differs from the question id {spec.qid!r}", index)

@@ -45,6 +45,8 @@ class QuestionSpec:
 class QuestionKind:
     name: ClassVar[str]
     check_function: ClassVar[str]
+    # graded by a trainer in formgrader instead of a hidden test
+    manual: ClassVar[bool] = False
     # names of the list arguments after (qid, prompt), then of text arguments, in call order
     lists: ClassVar[tuple[str, ...]] = ()
     texts: ClassVar[tuple[str, ...]] = ()
@@ -244,9 +246,33 @@ class ShortText(QuestionKind):
         return []
 
 
+class FreeText(QuestionKind):
+    """A text a trainer grades in formgrader (e.g. the reply to an Auskunftsersuchen)."""
+
+    name = "free_text"
+    check_function = ""
+    manual = True
+    MAX = 5000
+
+    def normalize(self, spec: QuestionSpec, value: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, str) or len(value) > self.MAX:
+            raise AnswerRefused(f"answer to {spec.qid!r} must be a text of at most {self.MAX} "
+                                "characters", f"Ihr Text darf höchstens {self.MAX} Zeichen haben.")
+        return value.strip() or None
+
+    def answer_for_solution(self, solution: Any) -> Any:
+        return "Beispielantwort für die Prüfung des Moduls."
+
+    def solution_problems(self, spec: QuestionSpec, solution: Any) -> list[str]:
+        return []
+
+
 KINDS: dict[str, QuestionKind] = {k.name: k for k in (
-    SingleChoice(), MultipleChoice(), Matching(), Ordering(), Numeric(), ShortText())}
-CHECK_FUNCTIONS: dict[str, str] = {k.check_function: k.name for k in KINDS.values()}
+    SingleChoice(), MultipleChoice(), Matching(), Ordering(), Numeric(), ShortText(), FreeText())}
+CHECK_FUNCTIONS: dict[str, str] = {k.check_function: k.name for k in KINDS.values()
+                                   if not k.manual}
 
 
 def normalize_answer(spec: QuestionSpec, value: Any) -> Any:

@@ -69,9 +69,10 @@ class SubmissionRequest(BaseModel):
 
 class QuestionResult(BaseModel):
     id: str
-    points: float
+    points: float | None = Field(description="null while a trainer has not graded it yet")
     max_points: float
     correct: bool
+    pending: bool = Field(False, description="waits for a trainer's grade (free text)")
     answered: bool
     feedback: str = Field(description="German explanation by the author")
 
@@ -83,6 +84,7 @@ class SubmissionResult(BaseModel):
     submitted_at: datetime
     score: float
     max_score: float
+    pending_points: float = Field(0, description="points that wait for a trainer's grade")
     questions: list[QuestionResult]
     grading_seconds: float
 
@@ -317,16 +319,23 @@ def _result(module: Module, attempt: int, submitted_at: datetime, answers: dict[
             graded: grading.GradeResult, seconds: float) -> SubmissionResult:
     questions = []
     for exercise in module.notebook.exercises:
-        grade = graded.grades.get(exercise.qid + TEST_SUFFIX)
-        points = grade.score if grade else 0.0
+        grade_id = exercise.qid if exercise.manual else exercise.qid + TEST_SUFFIX
+        grade = graded.grades.get(grade_id)
         max_points = grade.max_score if grade else exercise.points
+        points = grade.score if grade else 0.0
+        pending = exercise.manual and points is None
+        feedback = exercise.explanation
+        if pending:
+            feedback = ("Ihre Antwort ist gespeichert. Eine Trainerin oder ein Trainer bewertet "
+                        "sie und gibt Ihnen Rückmeldung.")
         questions.append(QuestionResult(
-            id=exercise.qid, points=points, max_points=max_points,
-            correct=points >= max_points, answered=answers.get(exercise.qid) is not None,
-            feedback=exercise.explanation))
+            id=exercise.qid, points=points, max_points=max_points, pending=pending,
+            correct=points is not None and points >= max_points,
+            answered=answers.get(exercise.qid) is not None, feedback=feedback))
     return SubmissionResult(module=module.id, learner=graded.learner, attempt=attempt,
                             submitted_at=submitted_at, score=graded.score,
                             max_score=graded.max_score, questions=questions,
+                            pending_points=sum(q.max_points for q in questions if q.pending),
                             grading_seconds=round(seconds, 3))
 
 

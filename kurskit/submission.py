@@ -47,10 +47,23 @@ def build_submission(release: NotebookNode, answers: dict[str, Any]) -> Notebook
             qid = nbg["grade_id"]
             cell.source = f"{qid} = {literal_source(answers.get(qid))}\n"
             seen.add(qid)
+        elif cell.cell_type == "markdown" and nbg.get("solution") and nbg.get("grade"):
+            qid = nbg["grade_id"]
+            text = answers.get(qid)
+            if text is not None:  # unanswered keeps the release stub: nbgrader then gives 0
+                cell.source = fenced_text(str(text))
+            seen.add(qid)
     unknown = set(answers) - seen
     if unknown:
         raise KeyError(f"no answer cell for {sorted(unknown)}")
     return notebook
+
+
+def fenced_text(text: str) -> str:
+    """Learner text as a fenced block: shown verbatim to trainers, never read as markup."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}\n"
 
 
 @dataclass

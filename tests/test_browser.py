@@ -66,6 +66,8 @@ def answer(question, exercise, right: bool):
         question.get_by_role("textbox").fill(str(exercise.solution).replace(".", ","))
     elif kind == "short_text":
         question.get_by_role("textbox").fill(exercise.solution[0])
+    elif kind == "free_text":
+        question.get_by_role("textbox").fill("Sehr geehrte Frau Berg, ...")
 
 
 def test_learner_answers_submits_and_sees_the_gradebook_score(chromium, portal, released_real,

@@ -12,6 +12,7 @@ from kurskit.exercises import (
     NOT_CHOSEN,
     PAGE,
     SubmissionFailed,
+    free_text,
     matching,
     multiple_choice,
     numeric,
@@ -181,3 +182,16 @@ def test_ordering_numeric_and_short_text_widgets():
 ])
 def test_numbers_are_read_as_germans_type_them(typed, number):
     assert parse_number(typed) == number
+
+
+def test_free_text_widget_and_pending_feedback():
+    start_module("beispiel-02-weitere")
+    free_text("antwortschreiben", "Schreiben Sie eine Antwort.")
+    question = PAGE.questions["antwortschreiben"]
+    (area,) = widgets_of(question)
+    assert question.answer() is None
+    area.value = "  Sehr geehrter Herr Krause  "
+    assert question.answer() == "Sehr geehrter Herr Krause"
+    question.show_feedback({"points": None, "max_points": 2, "correct": False, "pending": True,
+                            "answered": True, "feedback": "wird bewertet"})
+    assert "Wird bewertet (bis zu 2 Punkten)" in question.feedback.value

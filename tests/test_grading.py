@@ -53,4 +53,24 @@ def test_ordering_numeric_short_text_through_nbgrader(released_example, answers,
         store_attempt(root, "bernd", module, "02-weitere.ipynb",
                       build_submission(release, answers), answers)
     result = grading.autograde(root, module, "bernd", "02-weitere.ipynb")
-    assert (result.score, result.max_score) == (expected, 3.0)
+    assert (result.score, result.max_score) == (expected, 5.0)  # 2 points wait for a trainer
+    assert result.grades["antwortschreiben"].score == 0.0  # unanswered free text: 0 at once
+
+
+def test_free_text_waits_for_the_trainer_and_then_counts(released_example):
+    from nbgrader.api import Gradebook
+
+    root, module = released_example.grading, "beispiel-02-weitere"
+    release = nbformat.read(root / "release" / module / "02-weitere.ipynb", 4)
+    answers = {"antwortschreiben": "Sehr geehrter Herr Krause, <script>alert(1)</script> ..."}
+    with grading.course_lock(root):
+        store_attempt(root, "carla", module, "02-weitere.ipynb",
+                      build_submission(release, answers), answers)
+    result = grading.autograde(root, module, "carla", "02-weitere.ipynb")
+    assert result.grades["antwortschreiben"].score is None  # pending, not 0
+    with Gradebook(grading.db_url(root)) as gradebook:  # what formgrader does
+        grade = gradebook.find_grade("antwortschreiben", "02-weitere", module, "carla")
+        grade.manual_score = 1.5
+        gradebook.db.commit()
+    after = grading.read_result(root, module, "carla", "02-weitere.ipynb")
+    assert after.grades["antwortschreiben"].score == 1.5 and after.score == 1.5

@@ -143,3 +143,17 @@ def test_release_older_than_the_source_is_refused_without_writing(client):
     response = client.post(f"/api/v1/modules/{MODULE}/submissions", json={"answers": RIGHT})
     assert response.status_code == 409 and response.json()["error"] == "module_outdated"
     assert state(client.root) == before
+
+
+def test_free_text_is_reported_pending_with_its_points(client):
+    answers = {"ablauf": ["Antrag annehmen", "Antrag prüfen", "Bescheid versenden"],
+               "meldefrist": 72, "artikel": "Art. 33", "antwortschreiben": "Sehr geehrter Herr"}
+    response = client.post("/api/v1/modules/beispiel-02-weitere/submissions",
+                           json={"answers": answers})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["score"], body["max_score"], body["pending_points"]) == (3.0, 5.0, 2.0)
+    free = next(q for q in body["questions"] if q["id"] == "antwortschreiben")
+    assert free["pending"] is True and free["points"] is None
+    assert "Trainerin oder ein Trainer" in free["feedback"]
+    assert "Bewertungshinweise" not in response.text  # trainer guidance stays private

@@ -4,7 +4,13 @@ import json
 import nbformat
 import pytest
 
-from kurskit.submission import build_submission, list_attempts, store_attempt, valid_learner_id
+from kurskit.submission import (
+    build_submission,
+    fenced_text,
+    list_attempts,
+    store_attempt,
+    valid_learner_id,
+)
 
 ANSWERS = {"frist": "72 Stunden", "grundsaetze": ["Datenminimierung"],
            "rechtsgrundlagen": {"Bauantrag prüfen": "lit. a – Einwilligung"}}
@@ -60,3 +66,13 @@ def test_attempts_are_numbered_and_kept(tmp_path, release):
                                           ("../etc", False), ("Anna", False), ("", False)])
 def test_learner_ids_are_safe_path_parts(learner, ok):
     assert valid_learner_id(learner) is ok
+
+
+@pytest.mark.parametrize("text", ["Sehr geehrte Frau Berg,\n\nmit freundlichen Grüßen",
+                                  "<img src=x onerror=alert(1)> [link](javascript:x)",
+                                  "Code ``` mitten im Text ````"])
+def test_free_text_is_fenced_so_trainers_see_it_verbatim(text):
+    fenced = fenced_text(text)
+    fence = fenced.split("text\n", 1)[0]
+    assert fenced == f"{fence}text\n{text}\n{fence}\n"
+    assert fence not in text  # the learner cannot close the fence
