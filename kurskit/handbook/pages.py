@@ -51,7 +51,8 @@ def course_page(course: Course, portal_base: str) -> str:
         meta = module.notebook.metadata
         lines += [f"### {number}. {module.title}", "",
                   f"Dauer: {_minutes(meta.get('minutes', '?'))} · Niveau: "
-                  f"{meta.get('level', '')} · {len(module.notebook.exercises)} Aufgaben", "",
+                  f"{meta.get('level', '')} · {len(module.notebook.exercises)} Aufgaben"
+                  + (f" · Für: {', '.join(meta['roles'])}" if meta.get("roles") else ""), "",
                   "**Lernziele**", ""]
         lines += [f"- {objective}" for objective in meta.get("objectives", [])]
         lines += ["", "**Das Wichtigste in Kürze**", ""]
