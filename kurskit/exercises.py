@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import random
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -66,6 +67,8 @@ class Question:
             text, css = f"✎ Wird bewertet (bis zu {_num(result['max_points'])} {unit}).", ""
         elif result["correct"]:
             text, css = f"✓ Richtig ({points}).", "kurskit-feedback-right"
+        elif result.get("points"):
+            text, css = f"◐ Teilweise richtig ({points}).", "kurskit-feedback-wrong"
         elif not result["answered"]:
             text, css = f"✗ Nicht beantwortet ({points}).", "kurskit-feedback-wrong"
         else:
@@ -103,17 +106,23 @@ def start_module(module_id: str) -> None:
     display(HTML(_CSS))
 
 
-def single_choice(qid: str, prompt: str, options: list[str]) -> None:
-    radio = widgets.RadioButtons(options=list(options), value=None,
+def _order(items: list[str], shuffle: bool) -> list[str]:
+    """The author's order, or a fresh random order for this learner's page."""
+    return random.sample(list(items), len(items)) if shuffle else list(items)
+
+
+def single_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False) -> None:
+    radio = widgets.RadioButtons(options=_order(options, shuffle), value=None,
                                  layout=widgets.Layout(width="auto"))
     question = Question(qid, "single_choice", len(PAGE.questions) + 1, prompt, radio,
                         lambda: radio.value, [radio])
     display(PAGE.add(question).box)
 
 
-def multiple_choice(qid: str, prompt: str, options: list[str]) -> None:
+def multiple_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False) -> None:
     boxes = [widgets.Checkbox(value=False, description=o, indent=False,
-                              layout=widgets.Layout(width="auto")) for o in options]
+                              layout=widgets.Layout(width="auto"))
+             for o in _order(options, shuffle)]
     hint = widgets.HTML(value="<em>Mehrere Antworten können richtig sein.</em>")
     inputs = widgets.VBox([hint, *boxes])
     question = Question(
@@ -122,10 +131,30 @@ def multiple_choice(qid: str, prompt: str, options: list[str]) -> None:
     display(PAGE.add(question).box)
 
 
-def matching(qid: str, prompt: str, cases: list[str], categories: list[str]) -> None:
-    choices = [NOT_CHOSEN, *categories]
+def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = False) -> None:
+    """Each statement judged „richtig“ or „falsch“."""
+    rows, radios = [], []
+    for statement in _order(statements, shuffle):
+        radio = widgets.RadioButtons(options=[("richtig", True), ("falsch", False)], value=None,
+                                     layout=widgets.Layout(width="auto"))
+        radios.append((statement, radio))
+        rows.append(widgets.VBox([widgets.HTML(value=f"<p>{html.escape(statement)}</p>"), radio]))
+
+    def read() -> dict[str, bool] | None:
+        judged = {s: r.value for s, r in radios if r.value is not None}
+        return judged or None
+
+    intro = widgets.HTML(value="<em>Ist die Aussage richtig oder falsch?</em>")
+    question = Question(qid, "true_false", len(PAGE.questions) + 1, prompt,
+                        widgets.VBox([intro, *rows]), read, [r for _, r in radios])
+    display(PAGE.add(question).box)
+
+
+def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
+             shuffle: bool = False) -> None:
+    choices = [NOT_CHOSEN, *_order(categories, shuffle)]
     rows, selects = [], []
-    for case in cases:
+    for case in _order(cases, shuffle):
         select = widgets.Dropdown(options=choices, value=NOT_CHOSEN,
                                   layout=widgets.Layout(width="auto", max_width="100%"))
         selects.append((case, select))

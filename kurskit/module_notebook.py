@@ -186,6 +186,10 @@ def read_module(path: Path) -> ModuleNotebook:
             pending.points = float(nbg.get("points", 0))
             if pending.points <= 0:
                 problem("a test cell needs points > 0", index)
+            partial = pending.check_options.get("points")
+            if partial is not None and partial != pending.points:
+                problem(f"points={partial} in the check call must equal the cell's points "
+                        f"({pending.points:g})", index)
             if not nbg.get("locked"):
                 problem("a test cell must be locked", index)
             pending = None

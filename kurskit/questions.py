@@ -35,6 +35,7 @@ class QuestionSpec:
     prompt: str
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    shuffle: bool = False  # show choices in a random order per learner
 
     def public(self) -> dict[str, Any]:
         """What a client may see: no solution, no explanation."""
@@ -50,8 +51,10 @@ class QuestionKind:
     # names of the list arguments after (qid, prompt), then of text arguments, in call order
     lists: ClassVar[tuple[str, ...]] = ()
     texts: ClassVar[tuple[str, ...]] = ()
-    # keyword arguments the check function accepts after (answer, solution, explanation)
+    # keyword arguments the check function accepts after (answer, solution, explanation);
+    # `points=` switches on partial credit and must equal the test cell's points
     check_options: ClassVar[tuple[str, ...]] = ()
+    shufflable: ClassVar[bool] = False
 
     def spec_from_call(self, call: ast.Call) -> QuestionSpec:
         names = ("qid", "prompt", *self.lists, *self.texts)
@@ -62,7 +65,13 @@ class QuestionKind:
             raise SpecError(f"{self.name}() takes {len(names)} arguments: {', '.join(names)}")
         for name, node in zip(names, call.args, strict=False):
             given[name] = _literal(node, self.name, name)
+        shuffle = False
         for keyword in call.keywords:
+            if keyword.arg == "shuffle" and self.shufflable:
+                shuffle = _literal(keyword.value, self.name, "shuffle")
+                if not isinstance(shuffle, bool):
+                    raise SpecError(f"{self.name}(): shuffle must be True or False")
+                continue
             if keyword.arg not in names or keyword.arg in given:
                 raise SpecError(f"{self.name}(): unexpected argument {keyword.arg!r}")
             given[keyword.arg] = _literal(keyword.value, self.name, str(keyword.arg))
@@ -88,7 +97,8 @@ class QuestionKind:
             if not isinstance(given[name], str) or len(given[name]) > 60:
                 raise SpecError(f"{self.name}(): {name} must be a short text")
             texts[name] = given[name]
-        return QuestionSpec(qid=qid, kind=self.name, prompt=prompt, choices=choices, texts=texts)
+        return QuestionSpec(qid=qid, kind=self.name, prompt=prompt, choices=choices, texts=texts,
+                            shuffle=shuffle)
 
     def normalize(self, spec: QuestionSpec, value: Any) -> Any:
         """The answer in canonical form, or AnswerRefused. None means unanswered."""
@@ -119,6 +129,7 @@ class SingleChoice(QuestionKind):
     name = "single_choice"
     check_function = "check_single_choice"
     lists = ("options",)
+    shufflable = True
 
     def normalize(self, spec: QuestionSpec, value: Any) -> Any:
         if value is None:
@@ -135,6 +146,8 @@ class MultipleChoice(QuestionKind):
     name = "multiple_choice"
     check_function = "check_multiple_choice"
     lists = ("options",)
+    shufflable = True
+    check_options = ("points",)
 
     def normalize(self, spec: QuestionSpec, value: Any) -> Any:
         if value is None:
@@ -159,6 +172,8 @@ class Matching(QuestionKind):
     name = "matching"
     check_function = "check_matching"
     lists = ("cases", "categories")
+    shufflable = True
+    check_options = ("points",)
 
     def normalize(self, spec: QuestionSpec, value: Any) -> Any:
         if value is None:
@@ -181,6 +196,33 @@ class Matching(QuestionKind):
         problems = super().solution_problems(spec, solution)
         if not problems and set(solution) != set(spec.choices["cases"]):
             problems.append("solution must assign a category to every case")
+        return problems
+
+
+class TrueFalse(QuestionKind):
+    """A group of statements, each to be judged „richtig“ or „falsch“."""
+
+    name = "true_false"
+    check_function = "check_true_false"
+    lists = ("statements",)
+    shufflable = True
+    check_options = ("points",)
+
+    def normalize(self, spec: QuestionSpec, value: Any) -> Any:
+        if value is None:
+            return None
+        statements = spec.choices["statements"]
+        if not isinstance(value, dict) or not all(
+                k in statements and isinstance(v, bool) for k, v in value.items()):
+            raise AnswerRefused(
+                f"answer to {spec.qid!r} must map statements to true or false",
+                "Bitte bewerten Sie jede Aussage mit „richtig“ oder „falsch“.")
+        return {s: value[s] for s in statements if s in value}
+
+    def solution_problems(self, spec: QuestionSpec, solution: Any) -> list[str]:
+        problems = super().solution_problems(spec, solution)
+        if not problems and set(solution) != set(spec.choices["statements"]):
+            problems.append("solution must judge every statement")
         return problems
 
 
@@ -270,7 +312,8 @@ class FreeText(QuestionKind):
 
 
 KINDS: dict[str, QuestionKind] = {k.name: k for k in (
-    SingleChoice(), MultipleChoice(), Matching(), Ordering(), Numeric(), ShortText(), FreeText())}
+    SingleChoice(), MultipleChoice(), TrueFalse(), Matching(), Ordering(), Numeric(), ShortText(),
+    FreeText())}
 CHECK_FUNCTIONS: dict[str, str] = {k.check_function: k.name for k in KINDS.values()
                                    if not k.manual}
 

@@ -55,9 +55,12 @@ def answer(question, exercise, right: bool):
         for option in exercise.solution:
             question.get_by_role("checkbox", name=option).check()
     elif kind == "matching":
-        selects = question.locator("select")
-        for index, case in enumerate(spec.choices["cases"]):
-            selects.nth(index).select_option(label=exercise.solution[case])
+        for case, category in exercise.solution.items():
+            question.get_by_role("combobox", name=case, exact=True).select_option(label=category)
+    elif kind == "true_false":
+        for statement, truth in exercise.solution.items():
+            question.get_by_role("radiogroup", name=statement, exact=True).get_by_role(
+                "radio", name="richtig" if truth else "falsch").check()
     elif kind == "ordering":
         selects = question.locator("select")
         for index, item in enumerate(exercise.solution):

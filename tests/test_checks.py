@@ -7,6 +7,7 @@ from kurskit.checks import (
     check_ordering,
     check_short_text,
     check_single_choice,
+    check_true_false,
 )
 
 
@@ -39,3 +40,20 @@ def test_right_answers_pass():
 def test_wrong_answers_fail_with_the_explanation(call):
     with pytest.raises(AssertionError, match=r"Leider nicht richtig\. Weil b\."):
         call()
+
+
+def test_partial_credit_when_the_author_allows_it():
+    solution = ["a", "b", "c", "d"]
+    assert check_multiple_choice(["a", "b", "c", "d"], solution, "E", points=2) is None
+    assert check_multiple_choice(["a", "b", "c"], solution, "E", points=2) == 1.5
+    assert check_multiple_choice(["a", "b", "c", "x"], solution, "E", points=2) == 1.0
+    with pytest.raises(AssertionError):  # as many wrong as right: nothing
+        check_multiple_choice(["a", "x"], solution, "E", points=2)
+    with pytest.raises(AssertionError):  # without points= it is all or nothing
+        check_multiple_choice(["a", "b", "c"], solution, "E")
+    assert check_matching({"x": "1", "y": "2"}, {"x": "1", "y": "3"}, "E", points=1) == 0.5
+    truth = {"s1": True, "s2": False, "s3": True}
+    assert check_true_false({"s1": True, "s2": False}, truth, "E", points=3) == 2.0
+    assert check_true_false(truth, truth, "E", points=3) is None
+    with pytest.raises(AssertionError):
+        check_true_false({"s1": "ja"}, truth, "E", points=3)

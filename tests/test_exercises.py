@@ -22,6 +22,7 @@ from kurskit.exercises import (
     single_choice,
     start_module,
     submit_answers,
+    true_false,
 )
 
 
@@ -195,3 +196,19 @@ def test_free_text_widget_and_pending_feedback():
     question.show_feedback({"points": None, "max_points": 2, "correct": False, "pending": True,
                             "answered": True, "feedback": "wird bewertet"})
     assert "Wird bewertet (bis zu 2 Punkten)" in question.feedback.value
+
+
+def test_true_false_widget_and_shuffled_options(monkeypatch):
+    start_module("x")
+    true_false("t", "Stimmt das?", ["A", "B"])
+    first, second = widgets_of(PAGE.questions["t"])
+    first.value = True
+    assert PAGE.questions["t"].answer() == {"A": True}
+    second.value = False
+    assert PAGE.questions["t"].answer() == {"A": True, "B": False}
+    monkeypatch.setattr(exercises.random, "sample", lambda items, n: list(reversed(items)))
+    single_choice("s", "Welche?", ["eins", "zwei", "drei"], shuffle=True)
+    assert list(widgets_of(PAGE.questions["s"])[0].options) == ["drei", "zwei", "eins"]
+    PAGE.questions["t"].show_feedback({"points": 1, "max_points": 2, "correct": False,
+                                       "answered": True, "feedback": ""})
+    assert "Teilweise richtig (1 von 2 Punkten)" in PAGE.questions["t"].feedback.value

@@ -53,8 +53,24 @@ def test_ordering_numeric_short_text_through_nbgrader(released_example, answers,
         store_attempt(root, "bernd", module, "02-weitere.ipynb",
                       build_submission(release, answers), answers)
     result = grading.autograde(root, module, "bernd", "02-weitere.ipynb")
-    assert (result.score, result.max_score) == (expected, 5.0)  # 2 points wait for a trainer
+    assert (result.score, result.max_score) == (expected, 7.0)  # 2 points wait for a trainer
     assert result.grades["antwortschreiben"].score == 0.0  # unanswered free text: 0 at once
+
+
+@pytest.mark.parametrize("judged, points", [(4, 2.0), (3, 1.5), (2, 1.0), (0, 0.0)])
+def test_true_false_partial_credit_through_nbgrader(released_example, judged, points):
+    root, module = released_example.grading, "beispiel-02-weitere"
+    truth = {"Die DSGVO gilt seit 2018.": True, "Behörden stützen sich auf lit. f.": False,
+             "Auch Papierakten können unter die DSGVO fallen.": True,
+             "Eine Datenpanne muss nie gemeldet werden.": False}
+    answer = {s: (v if i < judged else not v) for i, (s, v) in enumerate(truth.items())}
+    release = nbformat.read(root / "release" / module / "02-weitere.ipynb", 4)
+    answers = {"aussagen": answer}
+    with grading.course_lock(root):
+        store_attempt(root, "dora", module, "02-weitere.ipynb",
+                      build_submission(release, answers), answers)
+    result = grading.autograde(root, module, "dora", "02-weitere.ipynb")
+    assert result.grades["aussagen_test"].score == points
 
 
 def test_free_text_waits_for_the_trainer_and_then_counts(released_example):

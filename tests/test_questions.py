@@ -94,3 +94,17 @@ def test_short_text_answers_are_bounded_text():
     assert KINDS["short_text"].solution_problems(TEXT, ["Art. 33", "33"]) == []
     assert KINDS["short_text"].solution_problems(TEXT, "Art. 33")
     assert KINDS["short_text"].answer_for_solution(["Art. 33", "33"]) == "Art. 33"
+
+
+def test_true_false_and_shuffle():
+    tf = spec('true_false("t", "Stimmt das?", ["A", "B"], shuffle=True)')
+    assert tf.shuffle is True and tf.choices["statements"] == ("A", "B")
+    assert normalize_answer(tf, {"A": True}) == {"A": True}
+    for bad in [{"A": "ja"}, {"C": True}, ["A"]]:
+        with pytest.raises(AnswerRefused):
+            normalize_answer(tf, bad)
+    assert KINDS["true_false"].solution_problems(tf, {"A": True})  # B not judged
+    with pytest.raises(SpecError, match="shuffle must be True or False"):
+        spec('single_choice("x", "F?", ["a", "b"], shuffle="ja")')
+    with pytest.raises(SpecError, match="unexpected argument 'shuffle'"):
+        spec('ordering("x", "F?", ["a", "b"], shuffle=True)')
