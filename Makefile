@@ -4,14 +4,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+AXE := tests/js/node_modules/axe-core/axe.min.js
 
 .PHONY: start test install build site check lint bench constraints clean
 
 start: $(STAMP)
 	$(BIN)/kurskit start
 
-test: lint
+test: lint $(AXE)
 	$(BIN)/pytest
+
+# axe-core for the accessibility tests, pinned in tests/js/package-lock.json
+$(AXE): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+	touch $(AXE)
 
 install: $(STAMP)
 

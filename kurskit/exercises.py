@@ -48,8 +48,9 @@ class Question:
         self._read = read
         self.watched = watched
         self.feedback = widgets.HTML(value="")
-        heading = widgets.HTML(
-            value=f"<p><strong>Frage {number}</strong><br>{html.escape(prompt)}</p>")
+        self.feedback.add_class("kk-live")  # announced to screen readers when it changes
+        heading = widgets.HTML(value=f'<p id="kk-{qid}"><strong>Frage {number}</strong><br>'
+                               f"{html.escape(prompt)}</p>")
         self.box = widgets.VBox([heading, inputs, self.feedback])
         self.box.add_class("kurskit-question")
 
@@ -106,6 +107,16 @@ def start_module(module_id: str) -> None:
     display(HTML(_CSS))
 
 
+def _labelled(widget: widgets.Widget, token: str) -> widgets.Widget:
+    """Mark a widget as labelled by the element with id kk-<token> (see the Voilà template)."""
+    widget.add_class(f"kk-lbl-{token}")
+    return widget
+
+
+def _label(text: str, token: str) -> widgets.HTML:
+    return widgets.HTML(value=f'<p id="kk-{token}">{html.escape(text)}</p>')
+
+
 def _order(items: list[str], shuffle: bool) -> list[str]:
     """The author's order, or a fresh random order for this learner's page."""
     return random.sample(list(items), len(items)) if shuffle else list(items)
@@ -114,6 +125,7 @@ def _order(items: list[str], shuffle: bool) -> list[str]:
 def single_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False) -> None:
     radio = widgets.RadioButtons(options=_order(options, shuffle), value=None,
                                  layout=widgets.Layout(width="auto"))
+    _labelled(radio, qid)
     question = Question(qid, "single_choice", len(PAGE.questions) + 1, prompt, radio,
                         lambda: radio.value, [radio])
     display(PAGE.add(question).box)
@@ -134,11 +146,12 @@ def multiple_choice(qid: str, prompt: str, options: list[str], shuffle: bool = F
 def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = False) -> None:
     """Each statement judged „richtig“ or „falsch“."""
     rows, radios = [], []
-    for statement in _order(statements, shuffle):
+    for number, statement in enumerate(_order(statements, shuffle)):
         radio = widgets.RadioButtons(options=[("richtig", True), ("falsch", False)], value=None,
                                      layout=widgets.Layout(width="auto"))
         radios.append((statement, radio))
-        rows.append(widgets.VBox([widgets.HTML(value=f"<p>{html.escape(statement)}</p>"), radio]))
+        token = f"{qid}-{number}"
+        rows.append(widgets.VBox([_label(statement, token), _labelled(radio, token)]))
 
     def read() -> dict[str, bool] | None:
         judged = {s: r.value for s, r in radios if r.value is not None}
@@ -154,11 +167,12 @@ def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
              shuffle: bool = False) -> None:
     choices = [NOT_CHOSEN, *_order(categories, shuffle)]
     rows, selects = [], []
-    for case in _order(cases, shuffle):
+    for number, case in enumerate(_order(cases, shuffle)):
         select = widgets.Dropdown(options=choices, value=NOT_CHOSEN,
                                   layout=widgets.Layout(width="auto", max_width="100%"))
         selects.append((case, select))
-        rows.append(widgets.VBox([widgets.HTML(value=f"<p>{html.escape(case)}</p>"), select]))
+        token = f"{qid}-{number}"
+        rows.append(widgets.VBox([_label(case, token), _labelled(select, token)]))
 
     def read() -> dict[str, str] | None:
         chosen = {case: s.value for case, s in selects if s.value != NOT_CHOSEN}
@@ -175,7 +189,7 @@ def ordering(qid: str, prompt: str, items: list[str]) -> None:
                                 layout=widgets.Layout(width="auto", max_width="100%"))
                for _ in items]
     hint = widgets.HTML(value="")
-    rows = [widgets.VBox([widgets.HTML(value=f"<p>Schritt {n}</p>"), s])
+    rows = [widgets.VBox([_label(f"Schritt {n}", f"{qid}-{n}"), _labelled(s, f"{qid}-{n}")])
             for n, s in enumerate(selects, start=1)]
 
     def read() -> list[str] | None:
@@ -211,8 +225,8 @@ def parse_number(text: str) -> int | float | None:
 
 
 def numeric(qid: str, prompt: str, unit: str) -> None:
-    field = widgets.Text(value="", placeholder="Zahl eingeben",
-                         layout=widgets.Layout(width="12em"))
+    field = _labelled(widgets.Text(value="", placeholder="Zahl eingeben",
+                                   layout=widgets.Layout(width="12em")), qid)
     hint = widgets.HTML(value="")
 
     def read() -> int | float | None:
@@ -227,8 +241,8 @@ def numeric(qid: str, prompt: str, unit: str) -> None:
 
 
 def short_text(qid: str, prompt: str) -> None:
-    field = widgets.Text(value="", placeholder="Ihre Antwort",
-                         layout=widgets.Layout(width="24em", max_width="100%"))
+    field = _labelled(widgets.Text(value="", placeholder="Ihre Antwort",
+                                   layout=widgets.Layout(width="24em", max_width="100%")), qid)
 
     def read() -> str | None:
         return field.value.strip()[:200] or None
@@ -239,8 +253,8 @@ def short_text(qid: str, prompt: str) -> None:
 
 def free_text(qid: str, prompt: str) -> None:
     """A longer text (e.g. a reply letter) that a trainer grades in formgrader."""
-    area = widgets.Textarea(value="", placeholder="Ihr Text",
-                            layout=widgets.Layout(width="100%", height="12em"))
+    area = _labelled(widgets.Textarea(value="", placeholder="Ihr Text",
+                                      layout=widgets.Layout(width="100%", height="12em")), qid)
     note = widgets.HTML(value="<p><em>Diese Antwort bewertet eine Trainerin oder ein "
                         "Trainer.</em></p>")
 
@@ -259,6 +273,8 @@ def submit_panel() -> None:
                             tooltip="Antworten zur Bewertung abgeben", icon="paper-plane")
     status = widgets.HTML()
     result = widgets.HTML()
+    for live in (progress, status, result):
+        live.add_class("kk-live")
 
     def update_progress() -> None:
         done = sum(q.answered() for q in PAGE.questions.values())

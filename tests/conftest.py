@@ -17,6 +17,8 @@ from kurskit.catalog import load_catalog
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -65,14 +67,29 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     """Real Chromium driven by Playwright; skipped without it unless KURSKIT_REQUIRE_BROWSER=1."""
-    if not CHROMIUM.exists():
-        if os.environ.get("KURSKIT_REQUIRE_BROWSER") == "1":
-            pytest.fail("KURSKIT_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing "
-                        "(apt-get install chromium)")
-        pytest.skip("no /usr/bin/chromium")
+    _require(CHROMIUM.exists(), "/usr/bin/chromium is missing (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def _require(condition: bool, what: str) -> None:
+    if not condition:
+        if os.environ.get("KURSKIT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"KURSKIT_REQUIRE_BROWSER=1 but {what}")
+        pytest.skip(what)
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core (from npm) with the WCAG 2.1 A/AA rules; one line per violation."""
+    _require(AXE.is_file(), f"{AXE} is missing (npm ci --prefix tests/js)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG21_AA)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(f"{n['target']} {n['html'][:120]}" for n in v["nodes"][:5])
+            for v in result["violations"]]

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import free_port
+from conftest import axe_violations, free_port
 from kurskit.portal import portal_path
 from kurskit.start import service_command, voila_command, voila_env, wait_for_port
 
@@ -138,3 +138,85 @@ def test_every_module_renders_in_voila_without_errors(chromium, portal, real_cat
         assert len(image.get_attribute("alt") or "") >= 10
         assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     page.close()
+
+
+def wait_until_rendered(page, questions: int) -> None:
+    """Voilà renders widgets one by one: wait for all questions and their label elements."""
+    page.get_by_role("button", name="Abgeben").wait_for(timeout=60_000)
+    page.wait_for_function(
+        """(n) => document.querySelectorAll('.kurskit-question').length === n &&
+           [...document.querySelectorAll('select, textarea, input[type=text]')].every(e => {
+             const id = e.getAttribute('aria-labelledby');
+             return id && document.getElementById(id); })""", arg=questions, timeout=30_000)
+
+
+def module_url(portal, catalog, module_id):
+    module = catalog.module(module_id)
+    course = next(c for c in catalog.courses if c.id == module.course_id)
+    return f"{portal}/voila/render/{quote(portal_path(course, module))}", module
+
+
+def test_pages_have_no_wcag21_aa_violations(chromium, portal, real_catalog):
+    """axe-core over the portal overview, a course, and a module before and after "Abgeben"."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(portal + "/")
+    assert page.evaluate("document.documentElement.lang") == "de"
+    assert axe_violations(page) == []
+    page.get_by_role("link", name=real_catalog.courses[0].title).click()
+    page.get_by_text("Zurück zur Kursübersicht").wait_for()
+    page.wait_for_load_state("load")
+    assert axe_violations(page) == []
+    url, module = module_url(portal, real_catalog, "datenschutz-02-betroffenenrechte")
+    page.goto(url)
+    wait_until_rendered(page, len(module.notebook.exercises))
+    assert page.evaluate("document.documentElement.lang") == "de"
+    assert {e.spec.kind for e in module.notebook.exercises} >= {
+        "single_choice", "multiple_choice", "matching", "ordering", "numeric", "free_text"}
+    assert axe_violations(page) == []
+    questions = page.locator(".kurskit-question")
+    for index, exercise in enumerate(module.notebook.exercises[:3]):
+        answer(questions.nth(index), exercise, right=index != 0)
+    page.get_by_role("button", name="Abgeben").click()
+    page.locator(".kurskit-result").wait_for(timeout=60_000)
+    assert axe_violations(page) == []  # feedback and result too
+    assert page.locator("[aria-live=polite]").count() >= len(module.notebook.exercises)
+
+
+def test_every_control_has_an_accessible_name(chromium, portal, real_catalog):
+    url, module = module_url(portal, real_catalog, "datenschutz-02-betroffenenrechte")
+    page = chromium.new_page()
+    page.goto(url)
+    wait_until_rendered(page, len(module.notebook.exercises))
+    for role in ("radiogroup", "combobox", "textbox", "checkbox", "radio", "button"):
+        for control in page.get_by_role(role).all():
+            name = control.evaluate("e => e.ariaLabelledByElements?.map(l => l.textContent)"
+                                    ".join(' ') || e.labels?.[0]?.textContent || e.textContent")
+            html = control.evaluate("e => e.outerHTML")[:200]
+            assert name and name.strip(), f"{role} without a name: {html}"
+
+
+def test_a_module_can_be_done_with_the_keyboard_alone(chromium, portal, real_catalog):
+    url, module = module_url(portal, real_catalog, "datenschutz-01-grundlagen")
+    page = chromium.new_page()
+    page.goto(url)
+    page.get_by_role("button", name="Abgeben").wait_for(timeout=60_000)
+
+    def focused() -> str:
+        return page.evaluate("(document.activeElement.type || '') + ':' + "
+                             "(document.activeElement.textContent || '')")
+
+    for _ in range(300):  # Tab to the first radio button, choose with the arrow key
+        page.keyboard.press("Tab")
+        if focused().startswith("radio:"):
+            break
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.checked") is True
+    assert page.get_by_text(f"1 von {len(module.notebook.exercises)} Fragen beantwortet"
+                            ).count() == 1
+    for _ in range(400):  # on to "Abgeben", press Enter
+        page.keyboard.press("Tab")
+        if "Abgeben" in focused():
+            break
+    page.keyboard.press("Enter")
+    page.locator(".kurskit-result").wait_for(timeout=60_000)
+    assert "Ihr Ergebnis" in page.locator(".kurskit-result").inner_text()
