@@ -7,10 +7,13 @@ to the grading service, which grades them with nbgrader and returns score and fe
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
 import random
+import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -43,19 +46,58 @@ class Question:
 
     def __init__(self, qid: str, kind: str, number: int, prompt: str,
                  inputs: widgets.Widget, read: Callable[[], Any],
-                 watched: list[widgets.Widget]) -> None:
+                 watched: list[widgets.Widget],
+                 write: Callable[[Any], None] | None = None) -> None:
         self.qid, self.kind, self.number = qid, kind, number
-        self._read = read
+        self._read, self._write = read, write
         self.watched = watched
         self.feedback = widgets.HTML(value="")
         self.feedback.add_class("kk-live")  # announced to screen readers when it changes
         heading = widgets.HTML(value=f'<p id="kk-{qid}"><strong>Frage {number}</strong><br>'
                                f"{html.escape(prompt)}</p>")
-        self.box = widgets.VBox([heading, inputs, self.feedback])
+        self.check_button = widgets.Button(description="Prüfen",
+                                           tooltip="Diese Antwort jetzt prüfen lassen")
+        self.check_button.on_click(lambda _button: self.check())
+        controls = [] if kind == "free_text" else [self.check_button]
+        self.box = widgets.VBox([heading, inputs, *controls, self.feedback])
         self.box.add_class("kurskit-question")
 
     def answer(self) -> Any:
         return self._read()
+
+    def restore(self, value: Any) -> None:
+        """Put a saved draft answer back into the widgets (ignores what no longer fits)."""
+        if self._write is not None and value is not None:
+            with contextlib.suppress(Exception):
+                self._write(value)
+
+    def allow_checks(self, left: int | None) -> None:
+        """None: not known yet (service unreachable); the service has the last word."""
+        if left is None:
+            self.check_button.description = "Prüfen"
+            return
+        self.check_button.disabled = left <= 0
+        self.check_button.description = (f"Prüfen (noch {left})" if left > 0
+                                         else "Keine Prüfversuche mehr")
+
+    def check(self) -> None:
+        """„Prüfen“: the grading side checks this one answer; the key never comes here."""
+        answer = self.answer()
+        if answer is None:
+            self.feedback.value = "<p><em>Bitte antworten Sie zuerst.</em></p>"
+            return
+        self.check_button.disabled = True
+        try:
+            result = service_request(
+                "POST", f"/modules/{PAGE.module_id}/questions/{self.qid}/check",
+                {"answer": answer}, timeout=30)
+        except SubmissionFailed as failure:
+            self.feedback.value = (f'<p class="kurskit-feedback-wrong">'
+                                   f"{html.escape(str(failure))}</p>")
+            self.check_button.disabled = False
+            return
+        self.show_feedback({**result, "answered": True})
+        self.allow_checks(int(result["checks_left"]))
 
     def answered(self) -> bool:
         value = self.answer()
@@ -79,14 +121,28 @@ class Question:
 
 
 class _Page:
+    SAVE_DELAY = 1.0  # seconds of quiet before a draft is saved
+
     def __init__(self) -> None:
         self.module_id: str | None = None
         self.questions: dict[str, Question] = {}
         self.listeners: list[Callable[[], None]] = []
+        self.draft: dict[str, Any] = {}
+        self.checks_left: dict[str, int] | None = None
+        self.checks_allowed: int | None = None
+        self.saved = widgets.HTML(value="")
+        self._timer: threading.Timer | None = None
 
     def add(self, question: Question) -> Question:
         if question.qid in self.questions:
             raise ValueError(f"question id {question.qid!r} is used twice")
+        question.restore(self.draft.get(question.qid))
+        if self.checks_left is None:
+            question.allow_checks(None)
+        elif question.qid in self.checks_left:
+            question.allow_checks(self.checks_left[question.qid])
+        if self.checks_allowed == 0:  # the author switched „Prüfen“ off for this module
+            question.check_button.layout.display = "none"
         self.questions[question.qid] = question
         for widget in question.watched:
             widget.observe(lambda _change: self.changed(), names="value")
@@ -95,6 +151,24 @@ class _Page:
     def changed(self) -> None:
         for listener in self.listeners:
             listener()
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(self.SAVE_DELAY, self.save_draft)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def save_draft(self) -> None:
+        """Keep the answers on the grading side, so a reload or a new kernel loses nothing."""
+        answers = {qid: q.answer() for qid, q in self.questions.items()}
+        try:
+            service_request("PUT", f"/modules/{self.module_id}/draft", {"answers": answers},
+                            timeout=10)
+        except SubmissionFailed:
+            self.saved.value = ("<p><em>Zwischenspeichern gerade nicht möglich – Ihre "
+                                "Antworten bleiben auf dieser Seite.</em></p>")
+        else:
+            self.saved.value = (f"<p><em>Zwischengespeichert um "
+                                f"{time.strftime('%H:%M')} Uhr.</em></p>")
 
 
 PAGE = _Page()
@@ -104,6 +178,12 @@ def start_module(module_id: str) -> None:
     """Begin a module page (the setup cell)."""
     PAGE.__init__()  # type: ignore[misc]  # a re-run starts a fresh page
     PAGE.module_id = module_id
+    try:
+        draft = service_request("GET", f"/modules/{module_id}/draft", timeout=5)
+        PAGE.draft, PAGE.checks_left = draft["answers"], draft["checks_left"]
+        PAGE.checks_allowed = draft["checks_per_question"]
+    except (SubmissionFailed, KeyError, TypeError):
+        pass  # no service yet: the page works, drafts start when it answers
     display(HTML(_CSS))
 
 
@@ -126,8 +206,12 @@ def single_choice(qid: str, prompt: str, options: list[str], shuffle: bool = Fal
     radio = widgets.RadioButtons(options=_order(options, shuffle), value=None,
                                  layout=widgets.Layout(width="auto"))
     _labelled(radio, qid)
+
+    def write(value: Any) -> None:
+        radio.value = value if value in radio.options else None
+
     question = Question(qid, "single_choice", len(PAGE.questions) + 1, prompt, radio,
-                        lambda: radio.value, [radio])
+                        lambda: radio.value, [radio], write)
     display(PAGE.add(question).box)
 
 
@@ -137,9 +221,13 @@ def multiple_choice(qid: str, prompt: str, options: list[str], shuffle: bool = F
              for o in _order(options, shuffle)]
     hint = widgets.HTML(value="<em>Mehrere Antworten können richtig sein.</em>")
     inputs = widgets.VBox([hint, *boxes])
+    def write(value: Any) -> None:
+        for box in boxes:
+            box.value = box.description in value
+
     question = Question(
         qid, "multiple_choice", len(PAGE.questions) + 1, prompt, inputs,
-        lambda: [b.description for b in boxes if b.value] or None, list(boxes))
+        lambda: [b.description for b in boxes if b.value] or None, list(boxes), write)
     display(PAGE.add(question).box)
 
 
@@ -157,9 +245,13 @@ def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = Fal
         judged = {s: r.value for s, r in radios if r.value is not None}
         return judged or None
 
+    def write(value: Any) -> None:
+        for statement, radio in radios:
+            radio.value = value.get(statement) if value.get(statement) in (True, False) else None
+
     intro = widgets.HTML(value="<em>Ist die Aussage richtig oder falsch?</em>")
     question = Question(qid, "true_false", len(PAGE.questions) + 1, prompt,
-                        widgets.VBox([intro, *rows]), read, [r for _, r in radios])
+                        widgets.VBox([intro, *rows]), read, [r for _, r in radios], write)
     display(PAGE.add(question).box)
 
 
@@ -178,8 +270,12 @@ def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
         chosen = {case: s.value for case, s in selects if s.value != NOT_CHOSEN}
         return chosen or None
 
+    def write(value: Any) -> None:
+        for case, select in selects:
+            select.value = value.get(case) if value.get(case) in categories else NOT_CHOSEN
+
     question = Question(qid, "matching", len(PAGE.questions) + 1, prompt, widgets.VBox(rows),
-                        read, [s for _, s in selects])
+                        read, [s for _, s in selects], write)
     display(PAGE.add(question).box)
 
 
@@ -200,9 +296,13 @@ def ordering(qid: str, prompt: str, items: list[str]) -> None:
                       if repeated else "")
         return None if repeated or NOT_CHOSEN in chosen else chosen
 
+    def write(value: Any) -> None:
+        for select, item in zip(selects, value, strict=False):
+            select.value = item if item in items else NOT_CHOSEN
+
     intro = widgets.HTML(value="<em>Wählen Sie für jede Position den passenden Schritt.</em>")
     question = Question(qid, "ordering", len(PAGE.questions) + 1, prompt,
-                        widgets.VBox([intro, *rows, hint]), read, list(selects))
+                        widgets.VBox([intro, *rows, hint]), read, list(selects), write)
     display(PAGE.add(question).box)
 
 
@@ -236,7 +336,11 @@ def numeric(qid: str, prompt: str, unit: str) -> None:
         return value
 
     inputs = widgets.VBox([widgets.HBox([field, widgets.HTML(value=html.escape(unit))]), hint])
-    question = Question(qid, "numeric", len(PAGE.questions) + 1, prompt, inputs, read, [field])
+    def write(value: Any) -> None:
+        field.value = _num(value)
+
+    question = Question(qid, "numeric", len(PAGE.questions) + 1, prompt, inputs, read, [field],
+                        write)
     display(PAGE.add(question).box)
 
 
@@ -247,7 +351,11 @@ def short_text(qid: str, prompt: str) -> None:
     def read() -> str | None:
         return field.value.strip()[:200] or None
 
-    question = Question(qid, "short_text", len(PAGE.questions) + 1, prompt, field, read, [field])
+    def write(value: Any) -> None:
+        field.value = str(value)
+
+    question = Question(qid, "short_text", len(PAGE.questions) + 1, prompt, field, read, [field],
+                        write)
     display(PAGE.add(question).box)
 
 
@@ -261,8 +369,11 @@ def free_text(qid: str, prompt: str) -> None:
     def read() -> str | None:
         return area.value.strip()[:5000] or None
 
+    def write(value: Any) -> None:
+        area.value = str(value)
+
     question = Question(qid, "free_text", len(PAGE.questions) + 1, prompt,
-                        widgets.VBox([area, note]), read, [area])
+                        widgets.VBox([area, note]), read, [area], write)
     display(PAGE.add(question).box)
 
 
@@ -303,7 +414,9 @@ def submit_panel() -> None:
     button.on_click(on_click)
     PAGE.listeners.append(update_progress)
     update_progress()
-    display(widgets.VBox([progress, button, status, result]))
+    PAGE.saved.value = ("<p><em>Ihre Antworten werden beim Bearbeiten automatisch "
+                        "zwischengespeichert.</em></p>")
+    display(widgets.VBox([progress, PAGE.saved, button, status, result]))
 
 
 class SubmissionFailed(Exception):
@@ -311,11 +424,17 @@ class SubmissionFailed(Exception):
 
 
 def submit_answers(module_id: str, answers: dict[str, Any], timeout: float = 120) -> Any:
+    return service_request("POST", f"/modules/{module_id}/submissions", {"answers": answers},
+                           timeout=timeout)
+
+
+def service_request(method: str, path: str, body: Any = None, timeout: float = 30) -> Any:
+    """Call the grading service; failures become SubmissionFailed with a German message."""
     url = os.environ.get(SERVICE_URL_ENV, DEFAULT_SERVICE_URL).rstrip("/")
     request = urllib.request.Request(
-        f"{url}/api/v1/modules/{module_id}/submissions",
-        data=json.dumps({"answers": answers}).encode("utf-8"),
-        headers={"Content-Type": "application/json"}, method="POST")
+        f"{url}/api/v1{path}",
+        data=None if body is None else json.dumps(body).encode("utf-8"),
+        headers={"Content-Type": "application/json"}, method=method)
     token = os.environ.get("JUPYTERHUB_API_TOKEN")
     if token:  # a hub deployment: the service verifies this token with the hub
         request.add_header("Authorization", f"token {token}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kurskit import grading
+from kurskit import grading, quickcheck, state
 from kurskit.catalog import Catalog, Module, load_catalog
 from kurskit.identity import IdentityError, IdentityProvider
 from kurskit.module_notebook import TEST_SUFFIX
@@ -87,6 +87,36 @@ class SubmissionResult(BaseModel):
     pending_points: float = Field(0, description="points that wait for a trainer's grade")
     questions: list[QuestionResult]
     grading_seconds: float
+
+
+class CheckRequest(BaseModel):
+    """One answer to check formatively („Prüfen“); nothing is graded into the gradebook."""
+
+    model_config = ConfigDict(extra="forbid")
+    answer: Any = Field(description="the answer, as in a submission")
+
+
+class CheckResult(BaseModel):
+    question: str
+    correct: bool
+    points: float
+    max_points: float
+    feedback: str = Field(description="German explanation by the author")
+    checks_left: int
+
+
+class DraftRequest(BaseModel):
+    """The learner's current answers, saved while they work (survives reloads)."""
+
+    model_config = ConfigDict(extra="forbid")
+    answers: dict[str, Any]
+
+
+class Draft(BaseModel):
+    answers: dict[str, Any]
+    saved_at: str | None
+    checks_left: dict[str, int] = Field(description="„Prüfen“ still allowed per question")
+    checks_per_question: int
 
 
 class QuestionInfo(BaseModel):
@@ -243,7 +273,14 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         with grading.course_lock(root):
             attempt = store_attempt(root, who, module.id, module.filename, notebook, answers)
             try:
-                result = grading.autograde(root, module.id, who, module.filename, lock=False)
+                try:
+                    result = grading.autograde(root, module.id, who, module.filename,
+                                               lock=False)
+                except grading.GradingError as first:
+                    # a kernel that fails to start under load is transient: try once more
+                    log.warning("autograde failed, retrying once: %s", first)
+                    result = grading.autograde(root, module.id, who, module.filename,
+                                               lock=False)
             except grading.GradingError as error:
                 log.error("%s", error)
                 raise Refusal(500, "grading_failed",
@@ -255,6 +292,59 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                            time.perf_counter() - started)
         (attempt.path / "result.json").write_text(response.model_dump_json(indent=1), "utf-8")
         return response
+
+    @app.post(f"{API}/modules/{{module_id}}/questions/{{question_id}}/check",
+              response_model=CheckResult,
+              responses={404: {"model": ErrorBody}, 409: {"model": ErrorBody}})
+    def check(module_id: str, question_id: str, body: CheckRequest,
+              request: Request) -> CheckResult:
+        """Check one answer on the grading side; limited per question by the module."""
+        who = learner(request)
+        module = module_or_404(module_id)
+        exercise = module.notebook.exercise(question_id)
+        if exercise is None:
+            raise Refusal(404, "unknown_question", f"module {module.id!r} has no question "
+                          f"{question_id!r}", "Diese Frage gibt es nicht.")
+        if exercise.manual:
+            raise Refusal(409, "not_checkable", f"{question_id!r} is graded by a trainer",
+                          "Diese Antwort bewertet eine Trainerin oder ein Trainer.")
+        answer = _validated_answers(module, {question_id: body.answer})[question_id]
+        if answer is None:
+            raise Refusal(422, "no_answer", "nothing to check", "Bitte antworten Sie zuerst.")
+        allowed = _checks_allowed(module)
+        path = _state_path(settings, "checks", who, module.id)
+
+        def count(used: dict[str, int]) -> dict[str, int]:
+            if used.get(question_id, 0) >= allowed:
+                raise Refusal(409, "no_checks_left",
+                              f"all {allowed} checks of {question_id!r} are used",
+                              "Sie haben alle Prüfversuche für diese Frage genutzt.")
+            return {**used, question_id: used.get(question_id, 0) + 1}
+
+        used = state.update_json(path, {}, count)
+        points = quickcheck.points_for(exercise, answer)
+        return CheckResult(question=question_id, correct=points >= exercise.points,
+                           points=points, max_points=exercise.points,
+                           feedback=exercise.explanation,
+                           checks_left=allowed - used[question_id])
+
+    @app.put(f"{API}/modules/{{module_id}}/draft", response_model=Draft,
+             responses={404: {"model": ErrorBody}})
+    def save_draft(module_id: str, body: DraftRequest, request: Request) -> Draft:
+        """Keep the answers given so far; only valid answers to known questions are kept."""
+        who = learner(request)
+        module = module_or_404(module_id)
+        answers = {q: a for q, a in _validated_answers(module, body.answers).items()
+                   if a is not None}
+        saved = {"answers": answers, "saved_at": datetime.now(UTC).isoformat()}
+        state.write_json(_state_path(settings, "drafts", who, module.id), saved)
+        return _draft(settings, module, who)
+
+    @app.get(f"{API}/modules/{{module_id}}/draft", response_model=Draft,
+             responses={404: {"model": ErrorBody}})
+    def load_draft(module_id: str, request: Request) -> Draft:
+        who = learner(request)
+        return _draft(settings, module_or_404(module_id), who)
 
     @app.get(f"{API}/modules/{{module_id}}/submissions", response_model=list[AttemptInfo],
              responses={404: {"model": ErrorBody}})
@@ -275,6 +365,24 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
+
+
+def _checks_allowed(module: Module) -> int:
+    return int(module.notebook.metadata.get("checks_per_question", 2))
+
+
+def _state_path(settings: ServiceSettings, kind: str, learner: str, module_id: str) -> Path:
+    return settings.grading_root / kind / learner / f"{module_id}.json"
+
+
+def _draft(settings: ServiceSettings, module: Module, learner: str) -> Draft:
+    saved = state.read_json(_state_path(settings, "drafts", learner, module.id), {})
+    used = state.read_json(_state_path(settings, "checks", learner, module.id), {})
+    allowed = _checks_allowed(module)
+    return Draft(answers=saved.get("answers", {}), saved_at=saved.get("saved_at"),
+                 checks_left={e.qid: max(0, allowed - used.get(e.qid, 0))
+                              for e in module.notebook.exercises if not e.manual},
+                 checks_per_question=allowed)
 
 
 def _release_path(settings: ServiceSettings, module: Module) -> Path:

@@ -22,6 +22,12 @@ WCAG21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+@pytest.fixture(autouse=True)
+def no_running_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Widget tests must never reach a developer's running grading service."""
+    monkeypatch.setenv("KURSKIT_SERVICE_URL", "http://127.0.0.1:9")
+
+
 def make_project(root: Path, courses: Path) -> Project:
     """A project root with the given courses, the tracked nbgrader config and handbook."""
     shutil.copytree(courses, root / "courses")

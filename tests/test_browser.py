@@ -37,6 +37,15 @@ def portal(released_real):
             process.wait(timeout=30)
 
 
+@pytest.fixture
+def fresh_learner(released_real):
+    """Forget this learner's drafts and used checks (other tests answer the same modules)."""
+    import shutil
+
+    for kind in ("drafts", "checks"):
+        shutil.rmtree(released_real.grading / kind / LEARNER, ignore_errors=True)
+
+
 def gradebook_score(project):
     from nbgrader.api import Gradebook
 
@@ -74,7 +83,7 @@ def answer(question, exercise, right: bool):
 
 
 def test_learner_answers_submits_and_sees_the_gradebook_score(chromium, portal, released_real,
-                                                              real_catalog):
+                                                              real_catalog, fresh_learner):
     module = real_catalog.module(MODULE)
     course = next(c for c in real_catalog.courses if c.id == module.course_id)
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
@@ -143,11 +152,19 @@ def test_every_module_renders_in_voila_without_errors(chromium, portal, real_cat
 def wait_until_rendered(page, questions: int) -> None:
     """Voilà renders widgets one by one: wait for all questions and their label elements."""
     page.get_by_role("button", name="Abgeben").wait_for(timeout=60_000)
-    page.wait_for_function(
-        """(n) => document.querySelectorAll('.kurskit-question').length === n &&
-           [...document.querySelectorAll('select, textarea, input[type=text]')].every(e => {
-             const id = e.getAttribute('aria-labelledby');
-             return id && document.getElementById(id); })""", arg=questions, timeout=30_000)
+    try:
+        page.wait_for_function(
+            """(n) => document.querySelectorAll('.kurskit-question').length === n &&
+               [...document.querySelectorAll('select, textarea, input[type=text]')].every(e => {
+                 const id = e.getAttribute('aria-labelledby');
+                 return id && document.getElementById(id); })""", arg=questions, timeout=30_000)
+    except Exception:
+        shown = page.evaluate("document.querySelectorAll('.kurskit-question').length")
+        unlabelled = page.evaluate("""() => [...document.querySelectorAll(
+            'select, textarea, input[type=text]')].filter(e => !e.getAttribute(
+            'aria-labelledby')).map(e => e.outerHTML.slice(0, 150))""")
+        raise AssertionError(f"{shown} of {questions} questions shown; unlabelled: "
+                             f"{unlabelled}") from None
 
 
 def module_url(portal, catalog, module_id):
@@ -195,7 +212,8 @@ def test_every_control_has_an_accessible_name(chromium, portal, real_catalog):
             assert name and name.strip(), f"{role} without a name: {html}"
 
 
-def test_a_module_can_be_done_with_the_keyboard_alone(chromium, portal, real_catalog):
+def test_a_module_can_be_done_with_the_keyboard_alone(chromium, portal, real_catalog,
+                                                     fresh_learner):
     url, module = module_url(portal, real_catalog, "datenschutz-01-grundlagen")
     page = chromium.new_page()
     page.goto(url)
@@ -220,3 +238,33 @@ def test_a_module_can_be_done_with_the_keyboard_alone(chromium, portal, real_cat
     page.keyboard.press("Enter")
     page.locator(".kurskit-result").wait_for(timeout=60_000)
     assert "Ihr Ergebnis" in page.locator(".kurskit-result").inner_text()
+
+
+def test_answers_survive_a_reload_and_pruefen_checks_one_question(chromium, portal,
+                                                                  real_catalog,
+                                                                  fresh_learner):
+    """A reload starts a new page and a new kernel: the draft comes back from the service."""
+    url, module = module_url(portal, real_catalog, "it-sicherheit-03-passwoerter-2fa-passkeys")
+    exercises = module.notebook.exercises
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url)
+    wait_until_rendered(page, len(exercises))
+    questions = page.locator(".kurskit-question")
+    for index, exercise in enumerate(exercises[:3]):
+        answer(questions.nth(index), exercise, right=True)
+    page.get_by_text("Zwischengespeichert um").wait_for(timeout=15_000)
+
+    first = questions.nth(0)
+    first.get_by_role("button", name="Prüfen (noch 2)").click()
+    first.get_by_text("✓ Richtig").wait_for(timeout=15_000)
+    assert exercises[0].explanation in first.inner_text()
+    assert exercises[1].explanation not in page.content()  # only the checked question
+    assert first.get_by_role("button", name="Prüfen (noch 1)").count() == 1
+
+    page.reload()
+    wait_until_rendered(page, len(exercises))
+    page.get_by_text(f"3 von {len(exercises)} Fragen beantwortet").wait_for(timeout=15_000)
+    questions = page.locator(".kurskit-question")
+    if exercises[0].spec.kind == "single_choice":
+        assert questions.nth(0).get_by_role("radio", name=exercises[0].solution).is_checked()
+    assert questions.nth(0).get_by_role("button", name="Prüfen (noch 1)").count() == 1

@@ -157,3 +157,70 @@ def test_free_text_is_reported_pending_with_its_points(client):
     assert free["pending"] is True and free["points"] is None
     assert "Trainerin oder ein Trainer" in free["feedback"]
     assert "Bewertungshinweise" not in response.text  # trainer guidance stays private
+
+
+def test_pruefen_checks_one_answer_without_touching_the_gradebook(client):
+    client.post(f"/api/v1/modules/{MODULE}/submissions", json={"answers": RIGHT})
+    before = state(client.root)
+    url = f"/api/v1/modules/{MODULE}/questions/frist/check"
+    wrong = client.post(url, json={"answer": "24 Stunden"})
+    assert wrong.status_code == 200, wrong.text
+    assert wrong.json() == {"question": "frist", "correct": False, "points": 0.0,
+                            "max_points": 1.0, "feedback": wrong.json()["feedback"],
+                            "checks_left": 1}
+    right = client.post(url, json={"answer": "72 Stunden"}).json()
+    assert right["correct"] is True and right["checks_left"] == 0
+    assert right["feedback"].startswith("Art. 33")
+    refused = client.post(url, json={"answer": "72 Stunden"})
+    assert refused.status_code == 409 and refused.json()["error"] == "no_checks_left"
+    assert "Prüfversuche" in refused.json()["message_de"]
+    other = client.post(f"/api/v1/modules/{MODULE}/questions/grundsaetze/check",
+                        json={"answer": ["Zweckbindung"]}).json()  # others keep their checks
+    assert other["correct"] is False and other["checks_left"] == 1
+    assert "frist" not in other["feedback"]
+    assert {k: v for k, v in state(client.root).items() if not k.startswith("checks")} == before
+
+
+@pytest.mark.parametrize("question, body, status", [
+    ("gibt_es_nicht", {"answer": "x"}, 404),
+    ("frist", {"answer": "__import__('os')"}, 422),
+    ("frist", {"answer": None}, 422),
+    ("frist", {"answer": "72 Stunden", "learner": "bernd"}, 422),
+])
+def test_pruefen_refuses_bad_input(client, question, body, status):
+    response = client.post(f"/api/v1/modules/{MODULE}/questions/{question}/check", json=body)
+    assert response.status_code == status
+    assert response.json()["message_de"]
+
+
+def test_partial_credit_shows_in_pruefen(client):
+    truth = {"Die DSGVO gilt seit 2018.": True, "Behörden stützen sich auf lit. f.": False,
+             "Auch Papierakten können unter die DSGVO fallen.": True,
+             "Eine Datenpanne muss nie gemeldet werden.": True}
+    result = client.post("/api/v1/modules/beispiel-02-weitere/questions/aussagen/check",
+                         json={"answer": truth}).json()
+    assert (result["points"], result["max_points"], result["correct"]) == (1.5, 2.0, False)
+    free = client.post("/api/v1/modules/beispiel-02-weitere/questions/antwortschreiben/check",
+                       json={"answer": "Text"})
+    assert free.status_code == 409 and free.json()["error"] == "not_checkable"
+
+
+def test_drafts_keep_valid_answers_and_survive_a_new_service(client, released_example):
+    url = f"/api/v1/modules/{MODULE}/draft"
+    assert client.get(url).json()["answers"] == {}
+    saved = client.put(url, json={"answers": {"frist": "72 Stunden", "grundsaetze": None}})
+    assert saved.status_code == 200 and saved.json()["answers"] == {"frist": "72 Stunden"}
+    assert client.put(url, json={"answers": {"frist": "99 Stunden"}}).status_code == 422
+    assert client.put(url, json={"answers": {"x": 1}}).status_code == 422
+    settings = ServiceSettings(courses_dir=released_example.courses,
+                               grading_root=released_example.grading,
+                               identity=LocalIdentity("anna"))
+    with TestClient(create_app(settings)) as restarted:  # a restarted service still has it
+        draft = restarted.get(url).json()
+        assert draft["answers"] == {"frist": "72 Stunden"} and draft["saved_at"]
+        assert draft["checks_left"] == {"frist": 2, "grundsaetze": 2, "rechtsgrundlagen": 2}
+    other = ServiceSettings(courses_dir=released_example.courses,
+                            grading_root=released_example.grading,
+                            identity=LocalIdentity("bernd"))
+    with TestClient(create_app(other)) as bernd:  # drafts are per learner
+        assert bernd.get(url).json()["answers"] == {}
