@@ -41,8 +41,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check kurskit tests
 	$(BIN)/mypy
 
-bench: $(STAMP)
-	@echo "no benchmarks yet (issue 5)"
+# benchmarks measure and print (last line = the result); they are not timed tests
+bench: $(STAMP) $(AXE)
+	$(BIN)/python tests/benchmarks/bench_portal.py --learners 20
 
 constraints: $(STAMP)
 	{ echo "# Every package of the environment, pinned (pip install -c constraints.txt)."; \
