@@ -187,6 +187,13 @@ def start_module(module_id: str) -> None:
     display(HTML(_CSS))
 
 
+def _show(qid: str, kind: str, prompt: str, inputs: widgets.Widget, read: Callable[[], Any],
+          watched: list[widgets.Widget], write: Callable[[Any], None]) -> None:
+    """Number the question, register it on the page (restoring its draft) and display it."""
+    question = Question(qid, kind, len(PAGE.questions) + 1, prompt, inputs, read, watched, write)
+    display(PAGE.add(question).box)
+
+
 def _labelled(widget: widgets.Widget, token: str) -> widgets.Widget:
     """Mark a widget as labelled by the element with id kk-<token> (see the Voilà template)."""
     widget.add_class(f"kk-lbl-{token}")
@@ -210,9 +217,7 @@ def single_choice(qid: str, prompt: str, options: list[str], shuffle: bool = Fal
     def write(value: Any) -> None:
         radio.value = value if value in radio.options else None
 
-    question = Question(qid, "single_choice", len(PAGE.questions) + 1, prompt, radio,
-                        lambda: radio.value, [radio], write)
-    display(PAGE.add(question).box)
+    _show(qid, "single_choice", prompt, radio, lambda: radio.value, [radio], write)
 
 
 def multiple_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False) -> None:
@@ -225,10 +230,8 @@ def multiple_choice(qid: str, prompt: str, options: list[str], shuffle: bool = F
         for box in boxes:
             box.value = box.description in value
 
-    question = Question(
-        qid, "multiple_choice", len(PAGE.questions) + 1, prompt, inputs,
-        lambda: [b.description for b in boxes if b.value] or None, list(boxes), write)
-    display(PAGE.add(question).box)
+    _show(qid, "multiple_choice", prompt, inputs,
+          lambda: [b.description for b in boxes if b.value] or None, list(boxes), write)
 
 
 def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = False) -> None:
@@ -250,9 +253,8 @@ def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = Fal
             radio.value = value.get(statement) if value.get(statement) in (True, False) else None
 
     intro = widgets.HTML(value="<em>Ist die Aussage richtig oder falsch?</em>")
-    question = Question(qid, "true_false", len(PAGE.questions) + 1, prompt,
-                        widgets.VBox([intro, *rows]), read, [r for _, r in radios], write)
-    display(PAGE.add(question).box)
+    _show(qid, "true_false", prompt, widgets.VBox([intro, *rows]), read,
+          [r for _, r in radios], write)
 
 
 def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
@@ -274,9 +276,7 @@ def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
         for case, select in selects:
             select.value = value.get(case) if value.get(case) in categories else NOT_CHOSEN
 
-    question = Question(qid, "matching", len(PAGE.questions) + 1, prompt, widgets.VBox(rows),
-                        read, [s for _, s in selects], write)
-    display(PAGE.add(question).box)
+    _show(qid, "matching", prompt, widgets.VBox(rows), read, [s for _, s in selects], write)
 
 
 def ordering(qid: str, prompt: str, items: list[str]) -> None:
@@ -301,9 +301,7 @@ def ordering(qid: str, prompt: str, items: list[str]) -> None:
             select.value = item if item in items else NOT_CHOSEN
 
     intro = widgets.HTML(value="<em>Wählen Sie für jede Position den passenden Schritt.</em>")
-    question = Question(qid, "ordering", len(PAGE.questions) + 1, prompt,
-                        widgets.VBox([intro, *rows, hint]), read, list(selects), write)
-    display(PAGE.add(question).box)
+    _show(qid, "ordering", prompt, widgets.VBox([intro, *rows, hint]), read, list(selects), write)
 
 
 def parse_number(text: str) -> int | float | None:
@@ -336,12 +334,11 @@ def numeric(qid: str, prompt: str, unit: str) -> None:
         return value
 
     inputs = widgets.VBox([widgets.HBox([field, widgets.HTML(value=html.escape(unit))]), hint])
+
     def write(value: Any) -> None:
         field.value = _num(value)
 
-    question = Question(qid, "numeric", len(PAGE.questions) + 1, prompt, inputs, read, [field],
-                        write)
-    display(PAGE.add(question).box)
+    _show(qid, "numeric", prompt, inputs, read, [field], write)
 
 
 def short_text(qid: str, prompt: str) -> None:
@@ -354,9 +351,7 @@ def short_text(qid: str, prompt: str) -> None:
     def write(value: Any) -> None:
         field.value = str(value)
 
-    question = Question(qid, "short_text", len(PAGE.questions) + 1, prompt, field, read, [field],
-                        write)
-    display(PAGE.add(question).box)
+    _show(qid, "short_text", prompt, field, read, [field], write)
 
 
 def free_text(qid: str, prompt: str) -> None:
@@ -372,9 +367,7 @@ def free_text(qid: str, prompt: str) -> None:
     def write(value: Any) -> None:
         area.value = str(value)
 
-    question = Question(qid, "free_text", len(PAGE.questions) + 1, prompt,
-                        widgets.VBox([area, note]), read, [area], write)
-    display(PAGE.add(question).box)
+    _show(qid, "free_text", prompt, widgets.VBox([area, note]), read, [area], write)
 
 
 def submit_panel() -> None:

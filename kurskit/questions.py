@@ -118,6 +118,14 @@ class QuestionKind:
         return []
 
 
+    def _covers(self, spec: QuestionSpec, solution: Any, items: str) -> list[str]:
+        """A mapping solution must answer every one of the question's `items`."""
+        problems = QuestionKind.solution_problems(self, spec, solution)
+        if not problems and set(solution) != set(spec.choices[items]):
+            problems.append(f"the solution must answer every one of the {items}")
+        return problems
+
+
 def _literal(node: ast.AST, func: str, arg: str) -> Any:
     try:
         return ast.literal_eval(node)
@@ -193,10 +201,7 @@ class Matching(QuestionKind):
         return {case: value[case] for case in cases if case in value}
 
     def solution_problems(self, spec: QuestionSpec, solution: Any) -> list[str]:
-        problems = super().solution_problems(spec, solution)
-        if not problems and set(solution) != set(spec.choices["cases"]):
-            problems.append("solution must assign a category to every case")
-        return problems
+        return self._covers(spec, solution, "cases")
 
 
 class TrueFalse(QuestionKind):
@@ -220,10 +225,7 @@ class TrueFalse(QuestionKind):
         return {s: value[s] for s in statements if s in value}
 
     def solution_problems(self, spec: QuestionSpec, solution: Any) -> list[str]:
-        problems = super().solution_problems(spec, solution)
-        if not problems and set(solution) != set(spec.choices["statements"]):
-            problems.append("solution must judge every statement")
-        return problems
+        return self._covers(spec, solution, "statements")
 
 
 class Ordering(QuestionKind):
@@ -268,14 +270,14 @@ class ShortText(QuestionKind):
     name = "short_text"
     check_function = "check_short_text"
     MAX = 200
+    TOO_LONG = "Bitte antworten Sie mit einem kurzen Text (bis {max} Zeichen)."
 
     def normalize(self, spec: QuestionSpec, value: Any) -> Any:
         if value is None:
             return None
         if not isinstance(value, str) or len(value) > self.MAX:
-            raise AnswerRefused(f"answer to {spec.qid!r} must be a short text",
-                                f"Bitte antworten Sie mit einem kurzen Text (bis {self.MAX} "
-                                "Zeichen).")
+            raise AnswerRefused(f"answer to {spec.qid!r} must be a text of at most {self.MAX} "
+                                "characters", self.TOO_LONG.format(max=self.MAX))
         return value.strip() or None
 
     def answer_for_solution(self, solution: Any) -> Any:
@@ -288,21 +290,14 @@ class ShortText(QuestionKind):
         return []
 
 
-class FreeText(QuestionKind):
+class FreeText(ShortText):
     """A text a trainer grades in formgrader (e.g. the reply to an Auskunftsersuchen)."""
 
     name = "free_text"
     check_function = ""
     manual = True
     MAX = 5000
-
-    def normalize(self, spec: QuestionSpec, value: Any) -> Any:
-        if value is None:
-            return None
-        if not isinstance(value, str) or len(value) > self.MAX:
-            raise AnswerRefused(f"answer to {spec.qid!r} must be a text of at most {self.MAX} "
-                                "characters", f"Ihr Text darf höchstens {self.MAX} Zeichen haben.")
-        return value.strip() or None
+    TOO_LONG = "Ihr Text darf höchstens {max} Zeichen haben."
 
     def answer_for_solution(self, solution: Any) -> Any:
         return "Beispielantwort für die Prüfung des Moduls."

@@ -11,13 +11,13 @@ interactive when its „Abgeben“ button is visible. The last lines are the res
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -46,16 +46,21 @@ def kernel_rss_mb(parent: int) -> list[float]:
     return found
 
 
-def open_module(browser, url: str, results: list[float], errors: list[str]) -> None:
-    context = browser.new_context()
-    page = context.new_page()
+async def open_module(browser, url: str, results: list[float], errors: list[str],
+                      hold: float = 0.0) -> None:
+    """One learner: a fresh browser context opens the module; time until „Abgeben“ shows."""
+    context = await browser.new_context()
+    page = await context.new_page()
     started = time.perf_counter()
     try:
-        page.goto(url)
-        page.get_by_role("button", name="Abgeben").wait_for(timeout=120_000)
+        await page.goto(url, wait_until="commit", timeout=180_000)
+        await page.get_by_role("button", name="Abgeben").wait_for(timeout=180_000)
         results.append(time.perf_counter() - started)
+        await asyncio.sleep(hold)  # keep the page, and so its kernel, open
     except Exception as error:  # a failed page is reported, not hidden
         errors.append(str(error).splitlines()[0])
+    finally:
+        await context.close()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -68,7 +73,7 @@ def main() -> int:
     parser.add_argument("--learners", type=int, default=20)
     parser.add_argument("--module", default="datenschutz-01-grundlagen")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
+    from playwright.async_api import async_playwright
 
     with tempfile.TemporaryDirectory(prefix="kurskit-bench-") as tmp:
         project = make_project(Path(tmp) / "projekt", REPO / "courses")
@@ -90,38 +95,29 @@ def main() -> int:
             assert wait_for_port(voila_port, 60, voila)
             url = (f"http://127.0.0.1:{voila_port}/voila/render/"
                    f"{quote(portal_path(course, module))}")
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                     args=CHROMIUM_ARGS)
-                alone: list[float] = []
-                errors: list[str] = []
-                for _ in range(3):
-                    open_module(browser, url, alone, errors)
-                time.sleep(2)
-                rss = kernel_rss_mb(voila.pid)
-                browser.close()
-                together: list[float] = []
-                # Playwright's sync API is bound to its thread: one browser per learner
-                barrier = threading.Barrier(args.learners)
+            alone: list[float] = []
+            together: list[float] = []
+            errors: list[str] = []
+            rss: list[float] = []
 
-                def learner() -> None:
-                    with sync_playwright() as own:
-                        mine = own.chromium.launch(executable_path=str(CHROMIUM),
-                                                   args=CHROMIUM_ARGS)
-                        barrier.wait()
-                        open_module(mine, url, together, errors)
-                        time.sleep(3)  # keep the page (and its kernel) open for the RSS read
-                        mine.close()
+            async def run() -> None:
+                async with async_playwright() as playwright:
+                    browser = await playwright.chromium.launch(
+                        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                    for _ in range(3):  # the baseline: one learner at a time
+                        await open_module(browser, url, alone, errors)
 
-                threads = [threading.Thread(target=learner) for _ in range(args.learners)]
-                for thread in threads:
-                    thread.start()
-                time.sleep(1)
-                while any(t.is_alive() for t in threads) and len(together) < args.learners:
-                    time.sleep(0.5)
-                rss_loaded = kernel_rss_mb(voila.pid)
-                for thread in threads:
-                    thread.join()
+                    async def measure_rss() -> None:
+                        while len(together) < args.learners and len(errors) < args.learners:
+                            await asyncio.sleep(0.5)
+                        rss.extend(kernel_rss_mb(voila.pid))
+
+                    await asyncio.gather(measure_rss(), *[
+                        open_module(browser, url, together, errors, hold=30.0)
+                        for _ in range(args.learners)])
+                    await browser.close()
+
+            asyncio.run(run())
         finally:
             for process in (voila, service):
                 process.terminate()
@@ -129,15 +125,17 @@ def main() -> int:
             shutil.rmtree(project.root / "grading", ignore_errors=True)
     if errors:
         print(f"errors: {len(errors)} pages failed, first: {errors[0]}")
-    all_rss = rss + rss_loaded
+    if not together or not alone or not rss:
+        print("lesson-tti: no page became interactive")
+        return 1
     print(f"baseline: one learner alone, median {statistics.median(alone):.2f} s "
           f"(3 page views, same run)")
     print(f"lesson-tti: p50 {percentile(together, 0.5):.2f} s, "
           f"p95 {percentile(together, 0.95):.2f} s ({len(together)} concurrent; "
           f"{percentile(together, 0.5) / statistics.median(alone):.1f}x the single-learner "
           "median)")
-    print(f"session-rss: {statistics.median(all_rss):.0f} MB per learner kernel "
-          f"(median of {len(all_rss)} kernels, max {max(all_rss):.0f} MB)")
+    print(f"session-rss: {statistics.median(rss):.0f} MB per learner kernel "
+          f"(median of {len(rss)} kernels, max {max(rss):.0f} MB)")
     return 0 if not errors else 1
 
 
