@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kurskit import build, competences, lint, start
 from kurskit.catalog import load_catalog
+from kurskit.portal import portal_path
 
 
 def _project(args: argparse.Namespace) -> build.Project:
@@ -66,7 +67,20 @@ def cmd_start(args: argparse.Namespace) -> int:
         return 1
     ports = start.Ports(portal=args.portal_port, lab=args.lab_port,
                         handbook=args.handbook_port, service=args.service_port)
-    return start.start(project, ports=ports, learner=args.learner)
+    catalog = load_catalog(project.courses)
+    pools = {}
+    for spec in args.pool:
+        module_id, _, size = spec.partition("=")
+        module = catalog.module(module_id)
+        if module is None or not size.isdigit():
+            print(f"error: --pool {spec!r}: expected MODULE=SIZE, e.g. "
+                  "datenschutz-01-grundlagen=20", file=sys.stderr)
+            return 2
+        course = next(c for c in catalog.courses if module in c.modules)
+        pools[portal_path(course, module)] = int(size)
+    limits = start.PortalLimits(pool_size=args.pool_size, pools=pools,
+                                max_sessions=args.max_sessions, cull_idle=args.cull_idle)
+    return start.start(project, ports=ports, learner=args.learner, limits=limits)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -96,6 +110,19 @@ def parser() -> argparse.ArgumentParser:
     for part in ("portal", "lab", "handbook", "service"):
         start_cmd.add_argument(f"--{part}-port", type=int, default=getattr(defaults, part),
                                help=f"port of the {part} (default {getattr(defaults, part)})")
+    limits = start.PortalLimits()
+    start_cmd.add_argument("--pool-size", type=int, default=limits.pool_size,
+                           help="preheated kernels kept ready per module "
+                                f"(default {limits.pool_size}; 0 = start kernels on demand)")
+    start_cmd.add_argument("--pool", action="append", default=[], metavar="MODULE=SIZE",
+                           help="a larger pool for one module, e.g. before a whole office "
+                                "takes it (repeatable)")
+    start_cmd.add_argument("--max-sessions", type=int, default=limits.max_sessions,
+                           help="module pages served at once; more get a German 'portal "
+                                f"full' page (default {limits.max_sessions}, ≈60 MB each)")
+    start_cmd.add_argument("--cull-idle", type=int, default=limits.cull_idle,
+                           help="seconds until a kernel whose page was closed without "
+                                f"goodbye is stopped (default {limits.cull_idle})")
     start_cmd.set_defaults(func=cmd_start, site_only=False)
     return main_parser
 

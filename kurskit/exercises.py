@@ -132,6 +132,7 @@ class _Page:
         self.checks_allowed: int | None = None
         self.saved = widgets.HTML(value="")
         self._timer: threading.Timer | None = None
+        self._restoring = False
 
     def add(self, question: Question) -> Question:
         if question.qid in self.questions:
@@ -148,9 +149,34 @@ class _Page:
             widget.observe(lambda _change: self.changed(), names="value")
         return question
 
+    def load_draft(self) -> None:
+        try:
+            draft = service_request("GET", f"/modules/{self.module_id}/draft", timeout=5)
+            self.draft, self.checks_left = draft["answers"], draft["checks_left"]
+            self.checks_allowed = draft["checks_per_question"]
+        except (SubmissionFailed, KeyError, TypeError):
+            pass  # no service yet: the page works, drafts start when it answers
+
+    def refresh_draft(self) -> None:
+        """Show the newest draft in questions already on the page, without saving it again."""
+        self.load_draft()
+        self._restoring = True
+        try:
+            # list(): the page may still be adding questions while Voilà hands it out
+            for qid, question in list(self.questions.items()):
+                question.restore(self.draft.get(qid))
+                if self.checks_left is not None and qid in self.checks_left:
+                    question.allow_checks(self.checks_left[qid])
+        finally:
+            self._restoring = False
+        for listener in self.listeners:
+            listener()
+
     def changed(self) -> None:
         for listener in self.listeners:
             listener()
+        if self._restoring:
+            return
         if self._timer is not None:
             self._timer.cancel()
         self._timer = threading.Timer(self.SAVE_DELAY, self.save_draft)
@@ -178,13 +204,36 @@ def start_module(module_id: str) -> None:
     """Begin a module page (the setup cell)."""
     PAGE.__init__()  # type: ignore[misc]  # a re-run starts a fresh page
     PAGE.module_id = module_id
-    try:
-        draft = service_request("GET", f"/modules/{module_id}/draft", timeout=5)
-        PAGE.draft, PAGE.checks_left = draft["answers"], draft["checks_left"]
-        PAGE.checks_allowed = draft["checks_per_question"]
-    except (SubmissionFailed, KeyError, TypeError):
-        pass  # no service yet: the page works, drafts start when it answers
+    PAGE.load_draft()
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        # a preheated kernel runs the page before its learner arrives, so the draft read
+        # now may be old by then: read it again when Voilà hands the kernel out
+        threading.Thread(target=_when_handed_out, args=(PAGE.refresh_draft,),
+                         daemon=True).start()
     display(HTML(_CSS))
+
+
+def _when_handed_out(then: Callable[[], None]) -> None:
+    """Wait for Voilà's request info of this kernel, sent when a page takes it from the pool.
+
+    The same websocket as `voila.utils.wait_for_request`, which would cost 46 MB of
+    imports in every learner's kernel.
+    """
+    kernel_id = os.environ.get("VOILA_KERNEL_ID")
+    if not kernel_id:
+        return
+    from websockets.sync.client import connect
+
+    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
+    url = (f"{os.environ.get('VOILA_WS_PROTOCOL', 'ws')}://"
+           f"{os.environ.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{os.environ.get('VOILA_APP_PORT', '8866')}{base}voila/query/{kernel_id}")
+    try:
+        with connect(url, open_timeout=10) as websocket:
+            websocket.recv()
+    except Exception:  # Voilà gone or changed: the page keeps the draft it has
+        return
+    then()
 
 
 def _show(qid: str, kind: str, prompt: str, inputs: widgets.Widget, read: Callable[[], Any],

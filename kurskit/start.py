@@ -44,13 +44,33 @@ def service_command(port: int) -> list[str]:
             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
 
 
-def voila_command(portal_dir: Path, port: int) -> list[str]:
-    return [sys.executable, "-m", "voila", str(portal_dir), "--no-browser",
+@dataclass
+class PortalLimits:
+    """How many learners the portal serves and how fast (see kurskit.portal_app)."""
+
+    pool_size: int = 1  # preheated kernels per module
+    pools: dict[str, int] = field(default_factory=dict)  # portal path -> pool size
+    max_sessions: int = 60  # learner kernels at once (≈ 60 MB each)
+    cull_idle: int = 900  # seconds before an idle kernel without a browser is stopped
+    # refill a pool this many seconds after a page took a kernel: preheating costs a
+    # second of CPU per kernel, better spent after a rush of learners than during it
+    fill_delay: float = 10.0
+
+
+def voila_command(portal_dir: Path, port: int, limits: PortalLimits | None = None) -> list[str]:
+    limits = limits or PortalLimits()
+    pools = [f"--PortalApp.pools={path}={size}" for path, size in limits.pools.items()]
+    return [sys.executable, "-m", "kurskit.portal_app", str(portal_dir), "--no-browser",
             f"--Voila.port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
             f"--VoilaConfiguration.template={TEMPLATE_NAME}",
             "--VoilaConfiguration.strip_sources=True",
             "--VoilaConfiguration.show_tracebacks=False",
-            "--VoilaConfiguration.theme=light", "--VoilaConfiguration.classic_tree=True"]
+            "--VoilaConfiguration.theme=light", "--VoilaConfiguration.classic_tree=True",
+            f"--PortalApp.pool_size={limits.pool_size}", *pools,
+            f"--PortalApp.max_sessions={limits.max_sessions}",
+            f"--VoilaKernelManager.fill_delay={limits.fill_delay}",
+            f"--MappingKernelManager.cull_idle_timeout={limits.cull_idle}",
+            f"--MappingKernelManager.cull_interval={max(1, min(60, limits.cull_idle // 2))}"]
 
 
 def voila_env(service_url: str) -> dict[str, str]:
@@ -58,11 +78,12 @@ def voila_env(service_url: str) -> dict[str, str]:
     return {"JUPYTER_PATH": os.pathsep.join(paths), "KURSKIT_SERVICE_URL": service_url}
 
 
-def parts(project: Project, ports: Ports, token: str, learner: str) -> list[Part]:
+def parts(project: Project, ports: Ports, token: str, learner: str,
+          limits: PortalLimits | None = None) -> list[Part]:
     service_url = f"http://127.0.0.1:{ports.service}"
     return [
         Part("Lernportal (Voilà)", "Lernende", f"http://127.0.0.1:{ports.portal}/",
-             voila_command(project.portal, ports.portal), project.root,
+             voila_command(project.portal, ports.portal, limits), project.root,
              voila_env(service_url), ports.portal),
         Part("JupyterLab mit nbgrader-Formgrader", "Trainerinnen und Trainer",
              f"http://127.0.0.1:{ports.lab}/lab?token={token}",
@@ -94,7 +115,7 @@ def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = 
 
 
 def start(project: Project, ports: Ports | None = None, learner: str = "lernende",
-          token: str | None = None) -> int:
+          token: str | None = None, limits: PortalLimits | None = None) -> int:
     ports = ports or Ports()
     token = token or secrets.token_urlsafe(24)
     # stop cleanly on Ctrl+C and on SIGTERM, also when started in the background
@@ -102,7 +123,7 @@ def start(project: Project, ports: Ports | None = None, learner: str = "lernende
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     running: list[tuple[Part, subprocess.Popen]] = []
-    for part in parts(project, ports, token, learner):
+    for part in parts(project, ports, token, learner, limits):
         busy = wait_for_port(part.port, 0.1)
         if busy:
             print(f"error: port {part.port} for {part.name} is already in use", file=sys.stderr)

@@ -1,16 +1,14 @@
 """End to end in real Chromium: open the module in Voilà, answer, "Abgeben", see the score
 that nbgrader's gradebook holds."""
 
-import os
-import subprocess
 import time
 from urllib.parse import quote
 
 import pytest
 
-from conftest import axe_violations, free_port
+from conftest import axe_violations
 from kurskit.portal import portal_path
-from kurskit.start import service_command, voila_command, voila_env, wait_for_port
+from portal_server import serve_portal
 
 pytestmark = [pytest.mark.browser, pytest.mark.nbgrader]
 LEARNER = "e2e-lernende"
@@ -20,21 +18,8 @@ MODULE = "datenschutz-01-grundlagen"
 @pytest.fixture(scope="module")
 def portal(released_real):
     """Voilà and the grading service, as `kurskit start` runs them, on free ports."""
-    voila_port, service_port = free_port(), free_port()
-    service = subprocess.Popen(
-        service_command(service_port), cwd=released_real.root,
-        env={**os.environ, "KURSKIT_ROOT": str(released_real.root), "KURSKIT_LEARNER": LEARNER})
-    voila = subprocess.Popen(
-        voila_command(released_real.portal, voila_port), cwd=released_real.root,
-        env={**os.environ, **voila_env(f"http://127.0.0.1:{service_port}")},
-        stderr=subprocess.DEVNULL)
-    try:
-        assert wait_for_port(service_port, 60, service) and wait_for_port(voila_port, 60, voila)
-        yield f"http://127.0.0.1:{voila_port}"
-    finally:
-        for process in (voila, service):
-            process.terminate()
-            process.wait(timeout=30)
+    with serve_portal(released_real, LEARNER) as running:
+        yield running.url
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import free_port
 from kurskit.build import build_site
-from kurskit.start import wait_for_port
+from kurskit.start import PortalLimits, voila_command, wait_for_port
 
 pytestmark = pytest.mark.nbgrader
 
@@ -56,3 +56,23 @@ def test_start_serves_portal_lab_handbook_and_service(released_real):
         assert process.wait(timeout=60) == 0
         for port in ports.values():
             assert not wait_for_port(port, 0.2), f"port {port} still served after stop"
+
+
+def test_portal_limits_reach_the_portal_command(tmp_path):
+    limits = PortalLimits(pool_size=2, pools={"Kurs/01 Modul.ipynb": 20}, max_sessions=7,
+                          cull_idle=300)
+    command = voila_command(tmp_path, 8866, limits)
+    assert command[1:3] == ["-m", "kurskit.portal_app"]
+    for option in ("--PortalApp.pool_size=2", "--PortalApp.pools=Kurs/01 Modul.ipynb=20",
+                   "--PortalApp.max_sessions=7",
+                   "--MappingKernelManager.cull_idle_timeout=300"):
+        assert option in command
+
+
+def test_a_pool_for_an_unknown_module_is_refused_before_anything_starts(example_project):
+    result = subprocess.run(
+        [sys.executable, "-m", "kurskit.cli", "--root", str(example_project.root), "start",
+         "--no-build", "--pool", "gibt-es-nicht=5"], capture_output=True, text=True,
+        timeout=60)
+    assert result.returncode == 2
+    assert "--pool 'gibt-es-nicht=5'" in result.stderr and "MODULE=SIZE" in result.stderr
