@@ -137,6 +137,13 @@ class _Page:
     def add(self, question: Question) -> Question:
         if question.qid in self.questions:
             raise ValueError(f"question id {question.qid!r} is used twice")
+        self._apply_draft(question)
+        self.questions[question.qid] = question
+        for widget in question.watched:
+            widget.observe(lambda _change: self.changed(), names="value")
+        return question
+
+    def _apply_draft(self, question: Question) -> None:
         question.restore(self.draft.get(question.qid))
         if self.checks_left is None:
             question.allow_checks(None)
@@ -144,10 +151,6 @@ class _Page:
             question.allow_checks(self.checks_left[question.qid])
         if self.checks_allowed == 0:  # the author switched „Prüfen“ off for this module
             question.check_button.layout.display = "none"
-        self.questions[question.qid] = question
-        for widget in question.watched:
-            widget.observe(lambda _change: self.changed(), names="value")
-        return question
 
     def load_draft(self) -> None:
         try:
@@ -158,15 +161,13 @@ class _Page:
             pass  # no service yet: the page works, drafts start when it answers
 
     def refresh_draft(self) -> None:
-        """Show the newest draft in questions already on the page, without saving it again."""
+        """Load the draft into questions already on the page, without saving it again."""
         self.load_draft()
         self._restoring = True
         try:
             # list(): the page may still be adding questions while Voilà hands it out
-            for qid, question in list(self.questions.items()):
-                question.restore(self.draft.get(qid))
-                if self.checks_left is not None and qid in self.checks_left:
-                    question.allow_checks(self.checks_left[qid])
+            for question in list(self.questions.values()):
+                self._apply_draft(question)
         finally:
             self._restoring = False
         for listener in self.listeners:
@@ -204,12 +205,13 @@ def start_module(module_id: str) -> None:
     """Begin a module page (the setup cell)."""
     PAGE.__init__()  # type: ignore[misc]  # a re-run starts a fresh page
     PAGE.module_id = module_id
-    PAGE.load_draft()
     if os.environ.get("VOILA_PREHEAT") == "True":
-        # a preheated kernel runs the page before its learner arrives, so the draft read
-        # now may be old by then: read it again when Voilà hands the kernel out
+        # a preheated kernel runs the page before its learner arrives, when the draft may
+        # still change: the page starts blank and loads it once Voilà hands the kernel out
         threading.Thread(target=_when_handed_out, args=(PAGE.refresh_draft,),
                          daemon=True).start()
+    else:
+        PAGE.load_draft()
     display(HTML(_CSS))
 
 
