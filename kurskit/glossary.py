@@ -48,6 +48,7 @@ class Term:
 @dataclass
 class Glossary:
     path: Path
+    legal_state: str = ""  # „Rechtsstand“ of the definitions
     terms: list[Term] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -108,6 +109,7 @@ def load_glossary(courses_dir: Path) -> Glossary:
             problem(f"{'/'.join(str(p) for p in where) or FILENAME}: {invalid.message}")
     if glossary.problems:
         return glossary
+    glossary.legal_state = str(data.get("legal_state", ""))
     for entry in entries:
         glossary.terms.append(Term(
             term=entry["term"].strip(), definition=" ".join(entry["definition"].split()),

@@ -22,6 +22,7 @@ def test_real_glossary_is_clean_and_defines_the_course_terms():
     forms = {f for t in glossary.terms for f in t.forms}
     assert [r for r in REQUIRED if r not in forms] == []
     assert all(t.source.startswith("https://") for t in glossary.terms)
+    assert glossary.legal_state  # the page states the „Rechtsstand“
     datenpanne = next(t for t in glossary.terms if t.term == "Datenpanne")
     assert "72 Stunden" in datenpanne.definition and "Art. 33" in datenpanne.definition
 

@@ -196,8 +196,9 @@ def glossary_page(glossary: Glossary) -> str:
     """Terms in German alphabetical order, one anchor per term (lessons link to them)."""
     lines = ["# Glossar", "",
              "Die wichtigsten Begriffe der Kurse, kurz erklärt. In den Lerntexten ist das "
-             "erste Vorkommen eines Begriffs mit seinem Eintrag hier verlinkt. Rechtsstand "
-             "und Quellen: siehe die Angaben bei jedem Begriff und in den Modulen.", ""]
+             "erste Vorkommen eines Begriffs mit seinem Eintrag hier verlinkt; die Quelle "
+             "steht bei jedem Begriff."
+             + (f" Rechtsstand: {glossary.legal_state}." if glossary.legal_state else ""), ""]
     if not glossary.terms:
         return "\n".join([*lines, "Noch sind keine Begriffe erfasst.", ""])
     letter = ""
