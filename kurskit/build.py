@@ -1,4 +1,5 @@
-"""`kurskit build`: release every module with nbgrader, arrange the portal, build the handbook."""
+"""`kurskit build`: release every module with nbgrader, arrange the portal, aggregate the
+progress report, build the handbook."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kurskit import grading
+from kurskit import grading, report
 from kurskit.catalog import load_catalog
+from kurskit.handbook.lessons import release_problems
 from kurskit.module_notebook import Problem
 from kurskit.portal import build_portal
 
@@ -42,6 +44,10 @@ class Project:
         return self.root / "build" / "site"
 
     @property
+    def report(self) -> Path:
+        return self.root / report.OUTPUT
+
+    @property
     def mkdocs_yml(self) -> Path:
         return self.root / "mkdocs.yml"
 
@@ -62,7 +68,19 @@ def release_all(project: Project, progress: Callable[[str], None] | None = None)
 
 
 def build_site(project: Project) -> Path:
-    """mkdocs build --strict into build/site (the hook generates the course pages)."""
+    """mkdocs build --strict into build/site (the plugin generates the course pages).
+
+    Lesson pages are made from the release notebooks, so they must exist and be newer
+    than their sources.
+    """
+    catalog = load_catalog(project.courses)
+    if catalog.problems:
+        raise BuildError("the courses have problems; run `kurskit check`:\n"
+                         + "\n".join(str(p) for p in catalog.problems))
+    stale = release_problems(catalog, project.grading)
+    if stale:
+        raise BuildError("the handbook is made from the release notebooks; run `kurskit build` "
+                         "to release the modules first:\n" + "\n".join(stale))
     env = dict(os.environ, KURSKIT_ROOT=str(project.root), NO_MKDOCS_2_WARNING="1")
     completed = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
@@ -75,6 +93,9 @@ def build_site(project: Project) -> Path:
 
 def build(project: Project, progress: Callable[[str], None] | None = None) -> None:
     release_all(project, progress)
+    if (project.grading / "gradebook.db").is_file():  # nbgrader makes it on the first release
+        report.make_report(project.grading, load_catalog(project.courses), project.report,
+                           progress)
     if progress:
         progress("building the handbook")
     build_site(project)

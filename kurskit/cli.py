@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from kurskit import build, competences, lint, start
+from kurskit import build, competences, lint, report, start
 from kurskit.catalog import load_catalog
 from kurskit.portal import portal_path
 
@@ -55,6 +55,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    project = _project(args)
+    output = Path(args.output).resolve() if args.output else project.report
+    if not (project.grading / "gradebook.db").is_file():
+        print(f"error: no gradebook at {project.grading / 'gradebook.db'}; "
+              "run `kurskit build` first", file=sys.stderr)
+        return 1
+    result = report.make_report(project.grading, load_catalog(project.courses), output,
+                                progress=_progress)
+    for line in report.summary(result):
+        print(line)
+    print(f"progress report: {output}")
+    return 0
+
+
 def cmd_competences(args: argparse.Namespace) -> int:
     project = _project(args)
     print(competences.coverage_report(load_catalog(project.courses)))
@@ -94,9 +109,16 @@ def parser() -> argparse.ArgumentParser:
                        help="skip the round trip through real nbgrader")
     check.set_defaults(func=cmd_check)
 
-    build_cmd = commands.add_parser("build", help="release modules, arrange portal, build handbook")
-    build_cmd.add_argument("--site-only", action="store_true", help="only build the handbook")
+    build_cmd = commands.add_parser(
+        "build", help="release modules, arrange portal, report progress, build handbook")
+    build_cmd.add_argument("--site-only", action="store_true",
+                           help="only build the handbook, from the existing release and report")
     build_cmd.set_defaults(func=cmd_build)
+
+    report_cmd = commands.add_parser(
+        "report", help="aggregate learning progress from the gradebook (no personal data)")
+    report_cmd.add_argument("--output", help=f"aggregates file (default: {report.OUTPUT})")
+    report_cmd.set_defaults(func=cmd_report)
 
     coverage_cmd = commands.add_parser(
         "competences", help="print which DigComp 2.2 competences the catalogue covers")

@@ -1,9 +1,9 @@
 """`kurskit check`: lint every course, then prove each module through real nbgrader.
 
 Static checks come from the catalogue reader (manifest schema, notebook metadata, cell
-kinds, grade ids, hidden tests). Then each clean module is released and autograded in a
-throw-away course: the solution must score full points, a blank submission 0, and the
-release must carry no key.
+kinds, grade ids, hidden tests) and the glossary reader (`courses/glossar.yml`). Then
+each clean module is released and autograded in a throw-away course: the solution must
+score full points, a blank submission 0, and the release must carry no key.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import nbformat
 
 from kurskit import grading
 from kurskit.catalog import Module, load_catalog
+from kurskit.glossary import load_glossary
 from kurskit.module_notebook import BEGIN_HIDDEN, BEGIN_SOLUTION, TEST_SUFFIX, Problem
 from kurskit.questions import KINDS
 from kurskit.submission import build_submission, store_attempt
@@ -27,7 +28,7 @@ SOLUTION_LEARNER, BLANK_LEARNER = "kurskit-loesung", "kurskit-leer"
 def check(courses_dir: Path, grading_root: Path, with_nbgrader: bool = True,
           progress: Callable[[str], None] | None = None) -> list[Problem]:
     catalog = load_catalog(courses_dir)
-    problems = list(catalog.problems)
+    problems = list(catalog.problems) + load_glossary(courses_dir).problems
     if with_nbgrader:
         for module in catalog.modules:
             if module.notebook.problems:

@@ -99,3 +99,98 @@ def axe_violations(page) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {v['help']} — "
             + "; ".join(f"{n['target']} {n['html'][:120]}" for n in v["nodes"][:5])
             for v in result["violations"]]
+
+
+# Learners of the graded fixture course: distinctive ids and names, so that a test that
+# greps the built site for them cannot miss a leak or trip over an ordinary word.
+LEARNER_NAMES = {
+    "lern-q7-anna": ("Annegret", "Quastenberg"),
+    "lern-q7-bernd": ("Bernwald", "Zylinsky"),
+    "lern-q7-carla": ("Carlotta", "Wendebrunn"),
+    "lern-q7-dirk": ("Dirkmar", "Hollerbusch"),
+    "lern-q7-emma": ("Emmeline", "Sturmfeder"),
+    "lern-q7-fritz": ("Fritzhold", "Kranichsteg"),
+}
+FULL = {"frist": "72 Stunden", "grundsaetze": ["Datenminimierung", "Zweckbindung"],
+        "rechtsgrundlagen": {"Bauantrag prüfen": "lit. e – öffentliche Aufgabe",
+                             "Newsletter mit Zustimmung": "lit. a – Einwilligung"}}
+# (learner, module, answers, submitted at): module 01 has six learners (four pass, 60 % of
+# 4 points), module 02 only three — too few to be shown anywhere
+GRADED_SUBMISSIONS = [
+    ("lern-q7-anna", "01", FULL, "2026-03-02 10:00"),
+    ("lern-q7-bernd", "01", FULL, "2026-03-03 11:00"),
+    ("lern-q7-fritz", "01", {"frist": "72 Stunden"}, "2026-03-04 09:00"),
+    ("lern-q7-carla", "01", {"frist": "72 Stunden",
+                             "rechtsgrundlagen": FULL["rechtsgrundlagen"]}, "2026-03-10 14:00"),
+    ("lern-q7-dirk", "01", {"frist": "72 Stunden", "grundsaetze": FULL["grundsaetze"]},
+     "2026-03-11 15:00"),
+    ("lern-q7-emma", "01", {"frist": "72 Stunden"}, "2026-03-18 08:30"),
+    ("lern-q7-fritz", "01", FULL, "2026-03-19 16:00"),
+    ("lern-q7-anna", "02", {"meldefrist": 72}, "2026-03-05 10:00"),
+    ("lern-q7-bernd", "02", {"meldefrist": 24}, "2026-03-12 10:00"),
+    ("lern-q7-carla", "02", {"meldefrist": 72, "artikel": "Art. 33"}, "2026-03-20 10:00"),
+]
+
+
+def submit_as(project: Project, learner: str, module_id: str, notebook: str,
+              answers: dict, submitted_at: str) -> None:
+    """Store an attempt as the grading service does, dated `submitted_at` (UTC), autograde."""
+    import nbformat
+
+    from kurskit.submission import TIMESTAMP_FORMAT, build_submission, store_attempt
+
+    root = project.grading
+    release = nbformat.read(root / "release" / module_id / notebook, 4)
+    with grading.course_lock(root):
+        attempt = store_attempt(root, learner, module_id, notebook,
+                                build_submission(release, answers), answers)
+        from datetime import UTC, datetime
+
+        stamp = datetime.strptime(submitted_at, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        for folder in (attempt.path, root / "submitted" / learner / module_id):
+            (folder / "timestamp.txt").write_text(stamp.strftime(TIMESTAMP_FORMAT), "utf-8")
+        grading.autograde(root, module_id, learner, notebook, lock=False)
+
+
+@pytest.fixture(scope="session")
+def graded_example(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The fixture course released, with ten submissions of six named learners graded by
+    real nbgrader (see GRADED_SUBMISSIONS)."""
+    from nbgrader.api import Gradebook
+
+    project = make_project(tmp_path_factory.mktemp("benotet") / "projekt", FIXTURES / "courses")
+    release_all(project)
+    with Gradebook(grading.db_url(project.grading)) as gradebook:
+        for learner, (first, last) in LEARNER_NAMES.items():
+            gradebook.update_or_create_student(learner, first_name=first, last_name=last,
+                                               email=f"{first}.{last}@example.org".lower())
+    notebooks = {"01": "01-kurz.ipynb", "02": "02-weitere.ipynb"}
+    modules = {"01": "beispiel-01-kurz", "02": "beispiel-02-weitere"}
+    for learner, module, answers, when in GRADED_SUBMISSIONS:
+        submit_as(project, learner, modules[module], notebooks[module], answers, when)
+    return project
+
+
+@pytest.fixture(scope="session")
+def serve_site():
+    """Serve a built handbook over HTTP on a free port (as `kurskit start` does)."""
+    import subprocess
+    import sys
+
+    from kurskit.start import wait_for_port
+
+    servers = []
+
+    def serve(site: Path) -> str:
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+             "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        servers.append(server)
+        assert wait_for_port(port, 30, server)
+        return f"http://127.0.0.1:{port}"
+
+    yield serve
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=10)

@@ -214,6 +214,7 @@ def test_a_module_can_be_done_with_the_keyboard_alone(chromium, portal, real_cat
             break
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.checked") is True
+    # the counter updates after a round trip to the kernel: wait, on a busy machine too
     page.get_by_text(f"1 von {len(module.notebook.exercises)} Fragen beantwortet"
                      ).wait_for(timeout=15_000)
     for _ in range(400):  # on to "Abgeben", press Enter

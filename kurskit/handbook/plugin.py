@@ -1,7 +1,9 @@
-"""MkDocs plugin `kurskit`: adds the catalogue and one page per course at build time.
+"""MkDocs plugin `kurskit`: generates the handbook's pages from the project at build time.
 
-Registered as an entry point (pyproject.toml, `mkdocs.plugins`) and enabled in
-mkdocs.yml; nothing generated is written into site/.
+Catalogue, course and module pages (lesson text from the release notebooks), the
+competence matrix, the glossary, the progress page (from the aggregates of
+`kurskit report`) and the API reference. Registered as an entry point (pyproject.toml,
+`mkdocs.plugins`) and enabled in mkdocs.yml; nothing generated is written into site/.
 """
 
 from __future__ import annotations
@@ -14,38 +16,103 @@ from typing import Any
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from kurskit.catalog import load_catalog
+from kurskit.catalog import Catalog, load_catalog
+from kurskit.glossary import Glossary, load_glossary
+from kurskit.handbook.lessons import read_lesson, release_path, release_problems
 from kurskit.handbook.pages import (
     api_page,
     catalog_page,
     competences_page,
     course_page,
     course_page_path,
+    glossary_href_from_module,
+    glossary_page,
+    module_page,
+    module_page_path,
 )
+from kurskit.handbook.progress import progress_files
+from kurskit.handbook.terms import TermLinker
+
+CATALOG_PAGE = "kurse/index.md"
+THEME = Path(__file__).parent / "theme"  # template overrides (German footer)
 
 
 class KurskitConfig(Config):
     courses_dir = config_options.Type(str, default="courses")
+    grading_dir = config_options.Type(str, default="grading")
+    report = config_options.Type(str, default="build/report/fortschritt.json")
     portal_url = config_options.Type(str, default="http://127.0.0.1:8866")
 
 
 class KurskitPlugin(BasePlugin[KurskitConfig]):
+    catalog: Catalog
+    glossary: Glossary
+    root: Path
+
+    def on_config(self, config: Any) -> Any:
+        self.root = Path(os.environ.get("KURSKIT_ROOT") or Path(config.config_file_path).parent)
+        self.catalog = load_catalog(self.root / self.config.courses_dir)
+        self.glossary = load_glossary(self.root / self.config.courses_dir)
+        problems = [*map(str, self.catalog.problems), *map(str, self.glossary.problems)]
+        problems += release_problems(self.catalog, self.root / self.config.grading_dir)
+        if problems:
+            raise PluginError("the handbook is built from the released courses; run "
+                              "`kurskit check`, then `kurskit build`:\n" + "\n".join(problems))
+        config.nav = _with_courses(config.nav, self.catalog)
+        config.theme.dirs.insert(0, str(THEME))
+        return config
+
     def on_files(self, files: Files, config: Any) -> Files:
-        root = Path(os.environ.get("KURSKIT_ROOT") or Path(config.config_file_path).parent)
-        catalog = load_catalog(root / self.config.courses_dir)
-        files.append(File.generated(config, "kurse/index.md", content=catalog_page(catalog)))
-        files.append(File.generated(config, "kompetenzen.md", content=competences_page(catalog)))
+        catalog, portal = self.catalog, self.config.portal_url
+
+        def add(path: str, content: str | bytes) -> None:
+            files.append(File.generated(config, path, content=content))
+
+        add(CATALOG_PAGE, catalog_page(catalog))
+        add("kompetenzen.md", competences_page(catalog))
+        add("glossar.md", glossary_page(self.glossary))
         for course in catalog.courses:
-            files.append(File.generated(config, course_page_path(course),
-                                        content=course_page(course, self.config.portal_url)))
+            add(course_page_path(course), course_page(course, portal))
+            for module in course.modules:
+                linker = TermLinker(self.glossary.terms, glossary_href_from_module)
+                lesson = read_lesson(release_path(self.root / self.config.grading_dir, module),
+                                     f"bilder/{module.path.stem}-", linker)
+                add(module_page_path(module), module_page(course, module, lesson, portal))
+                for name, data in lesson.pictures.items():
+                    add(f"kurse/{course.id}/{name}", data)
+        for path, content in progress_files(self.root / self.config.report).items():
+            add(path, content)
         spec = openapi_document()
-        files.append(File.generated(config, "api/openapi.json",
-                                    content=json.dumps(spec, indent=1, ensure_ascii=False)))
-        files.append(File.generated(config, "api/index.md", content=api_page(spec)))
+        add("api/openapi.json", json.dumps(spec, indent=1, ensure_ascii=False))
+        add("api/index.md", api_page(spec))
         return files
+
+
+def _with_courses(nav: Any, catalog: Catalog) -> Any:
+    """Under the nav entry of the catalogue page: one section per course with its modules."""
+    if not isinstance(nav, list):
+        return nav
+    result = []
+    for entry in nav:
+        if isinstance(entry, dict) and len(entry) == 1:
+            (title, target), = entry.items()
+            if target == CATALOG_PAGE:
+                courses: list[Any] = [{"Übersicht": CATALOG_PAGE}]
+                for course in catalog.courses:
+                    courses.append({course.title: [
+                        {"Kursüberblick": course_page_path(course)},
+                        *({m.title: module_page_path(m)} for m in course.modules)]})
+                result.append({title: courses})
+                continue
+            if isinstance(target, list):
+                result.append({title: _with_courses(target, catalog)})
+                continue
+        result.append(entry)
+    return result
 
 
 def openapi_document() -> dict[str, Any]:

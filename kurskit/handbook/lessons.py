@@ -1,0 +1,159 @@
+"""Lesson text for the handbook, made from the RELEASE notebook that learners get.
+
+Only what a learner already sees goes onto the site: the lesson's markdown cells (with
+their pictures) and the prompts of the questions. Setup, answer stubs, tests and the
+free-text answer cells are left out, so neither a solution nor a hidden test nor a
+trainer's grading guidance can reach the handbook even if the release changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import binascii
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from kurskit.catalog import Catalog, Module
+from kurskit.handbook.terms import TermLinker
+from kurskit.module_notebook import QUESTION_SUFFIX, SETUP_ID, SUBMIT_ID
+from kurskit.questions import KINDS, QuestionSpec, SpecError
+
+# German names of the question types, as the handbook shows them
+KIND_NAMES = {
+    "single_choice": "Einfachauswahl",
+    "multiple_choice": "Mehrfachauswahl",
+    "true_false": "Richtig oder falsch",
+    "matching": "Zuordnung",
+    "ordering": "Reihenfolge",
+    "numeric": "Zahl",
+    "short_text": "Kurze Antwort",
+    "free_text": "Freitext, bewertet von einer Trainerin oder einem Trainer",
+}
+PICTURE = re.compile(r"(!\[[^\]]*\]\()attachment:([^)\s]+)(\))")
+EXTENSIONS = {"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg",
+              "image/gif": ".gif", "image/webp": ".webp"}
+
+
+@dataclass
+class Lesson:
+    markdown: str
+    pictures: dict[str, bytes] = field(default_factory=dict)  # file name → content
+    questions: int = 0
+
+
+def release_path(grading_root: Path, module: Module) -> Path:
+    return grading_root / "release" / module.id / module.filename
+
+
+def release_problems(catalog: Catalog, grading_root: Path) -> list[str]:
+    """Why the handbook cannot be built from the releases ([] when it can)."""
+    problems = []
+    for module in catalog.modules:
+        release = release_path(grading_root, module)
+        if not release.is_file():
+            problems.append(f"{module.id}: release notebook missing ({release})")
+        elif release.stat().st_mtime < module.path.stat().st_mtime:
+            problems.append(f"{module.id}: release notebook is older than its source "
+                            f"{module.path}")
+    return problems
+
+
+def read_lesson(release: Path, picture_prefix: str, linker: TermLinker | None = None) -> Lesson:
+    """The lesson of one release notebook; pictures are named `<picture_prefix><name>`."""
+    notebook = nbformat.read(release, as_version=4)
+    lesson = Lesson("")
+    parts: list[str] = []
+    first_text = True
+    for cell in notebook.cells:
+        nbg = cell.metadata.get("nbgrader", {})
+        grade_id = str(nbg.get("grade_id") or "")
+        if cell.cell_type == "markdown":
+            if nbg.get("solution") or nbg.get("grade"):
+                continue  # a free-text answer cell: the learner's, never the handbook's
+            text = _pictures(cell, picture_prefix, lesson.pictures)
+            text = _demote_headings(text, drop_title=first_text)
+            text = _nested_lists(text)
+            parts.append(linker.link(text) if linker else text)
+            first_text = False
+        elif cell.cell_type == "code":
+            if grade_id == SUBMIT_ID:
+                parts.append(SUBMIT_NOTE)
+            elif grade_id and grade_id != SETUP_ID and not nbg.get("grade") and (
+                    nbg.get("solution") or grade_id.endswith(QUESTION_SUFFIX)):
+                lesson.questions += 1
+                parts.append(question_box(lesson.questions, _question(cell.source)))
+    lesson.markdown = "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
+    return lesson
+
+
+SUBMIT_NOTE = ("!!! note \"Abgeben im Lernportal\"\n"
+               "    Im Lernportal stehen hier die Schaltflächen zum Abgeben. Das Ergebnis und "
+               "die Erklärungen zu den Fragen sehen Lernende erst nach dem Abgeben.")
+
+
+def question_box(number: int, spec: QuestionSpec | None) -> str:
+    kind = f" · {KIND_NAMES.get(spec.kind, spec.kind)}" if spec else ""
+    prompt = spec.prompt if spec else "Diese Frage beantworten Sie im Lernportal."
+    body = "\n".join(f"    {line}" if line.strip() else "" for line in prompt.splitlines())
+    return f"!!! question \"Frage {number}{kind}\"\n{body}"
+
+
+def _question(source: str) -> QuestionSpec | None:
+    """The question call at the top of a release cell, read with ast (never executed)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for statement in tree.body:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                and call.func.id in KINDS):
+            try:
+                return KINDS[call.func.id].spec_from_call(call)
+            except SpecError:
+                return None
+    return None
+
+
+def _pictures(cell: Any, prefix: str, pictures: dict[str, bytes]) -> str:
+    """attachment:name → a file next to the page; alt text stays as the author wrote it."""
+    attachments = cell.get("attachments") or {}
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(2)
+        for mime, payload in (attachments.get(name) or {}).items():
+            if mime not in EXTENSIONS:
+                continue
+            try:
+                data = base64.b64decode(payload, validate=True)
+            except (binascii.Error, ValueError, TypeError):
+                continue
+            stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(name).stem)
+            filename = f"{prefix}{stem}{EXTENSIONS[mime]}"
+            pictures[filename] = data
+            return f"{match.group(1)}{filename}{match.group(3)}"
+        return match.group(0)
+
+    return PICTURE.sub(replace, cell.source)
+
+
+def _demote_headings(text: str, drop_title: bool) -> str:
+    """The page has its own title: drop the lesson's, and make other top headings level 2."""
+    lines = text.split("\n")
+    if drop_title and lines and re.match(r"^#\s", lines[0]):
+        lines = lines[1:]
+    return "\n".join(re.sub(r"^#\s", "## ", line) for line in lines)
+
+
+def _nested_lists(text: str) -> str:
+    """Jupyter's Markdown nests a list with 2 spaces; Python-Markdown needs 4 per level."""
+    out = []
+    for line in text.split("\n"):
+        match = re.match(r"^( {2,3})([-*+]|\d+\.)\s", line)
+        out.append("    " + line[len(match.group(1)):] if match else line)
+    return "\n".join(out)
