@@ -316,8 +316,9 @@ def _sanitize(version: ModuleVersion, notebook: NotebookNode) -> None:
             raise NotFastGradable(f"cell {grade_id!r} is not part of module {version.assignment!r}")
         if cell.cell_type != source.cell_type:
             raise NotFastGradable(f"cell {grade_id!r} changed its type")
-        nbg["locked"] = source.locked
-        if nbg.get("grade"):
+        if bool(nbg.get("locked")) != source.locked:
+            nbg["locked"] = source.locked
+        if nbg.get("grade") and float(nbg.get("points", 0)) != source.points:
             nbg["points"] = source.points
         nbg["checksum"] = source.checksum
         if source.locked and _checksum(cell) != source.checksum:
