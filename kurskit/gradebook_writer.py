@@ -64,14 +64,19 @@ class Recorded:
     grades: dict[str, grading.QuestionGrade] = field(default_factory=dict)
 
 
-class _FlushInsteadOfCommit:
-    """nbgrader's session with commit() turned into flush(): the batch commits once."""
+class _CommitOnce:
+    """nbgrader's session, its commit() deferred: the batch commits once at its end.
+
+    Pending rows still reach the database before every query (autoflush), so nbgrader's
+    find_* calls see them; a constraint error then fails the batch, which is retried
+    one record at a time.
+    """
 
     def __init__(self, session: Any) -> None:
         self._session = session
 
     def commit(self) -> None:
-        self._session.flush()
+        pass
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._session, name)
@@ -96,6 +101,9 @@ class GradebookWriter:
             for statement in _TABLES:
                 connection.execute(text(statement))
         self._versions: dict[str, tuple[str, ModuleVersion]] = {}
+        self._students: set[str] = set()  # known to exist in the gradebook (committed)
+        self._new_students: set[str] = set()  # added in the current transaction
+        self._batch_keys: set[tuple[str, str]] = set()
 
     def close(self) -> None:
         self.gradebook.close()
@@ -144,17 +152,20 @@ class GradebookWriter:
     def _transaction(self) -> Iterator[None]:
         session = self.gradebook.db
         real = session
-        self.gradebook.db = _FlushInsteadOfCommit(real)
+        self.gradebook.db = _CommitOnce(real)
         try:
             # kurskit's lock keeps nbgrader runs of the same course (autograde, release)
             # out of the gradebook while a batch is written
             with grading.course_lock(self.root):
                 yield
                 real.commit()
+            self._students |= self._new_students
         except BaseException:
             real.rollback()
             raise
         finally:
+            self._new_students, self._batch_keys = set(), set()
+            real.expunge_all()  # the session stays small: module cells are cached elsewhere
             self.gradebook.db = real
 
     def record(self, records: list[Record]) -> list[Recorded | Exception]:
@@ -166,7 +177,10 @@ class GradebookWriter:
             return []
         try:
             with self._transaction():
-                results: list[Recorded | Exception] = [self._write(r) for r in records]
+                self._add_students({r.learner for r in records})
+                with self.gradebook.db.no_autoflush:
+                    # no flush per record: the batch's rows are inserted at commit, in bulk
+                    results: list[Recorded | Exception] = [self._write(r) for r in records]
             return results
         except Exception as error:
             if len(records) == 1:
@@ -174,7 +188,21 @@ class GradebookWriter:
                           records[0].version.assignment, error)
                 return [error]
             log.warning("batch of %d failed (%s); recording one at a time", len(records), error)
+        self._students.clear()  # e.g. a trainer removed a student meanwhile
         return [self.record([r])[0] for r in records]
+
+    def _add_students(self, learners: set[str]) -> None:
+        """autograde's update_or_create_student, for every learner new to the gradebook."""
+        from nbgrader.api import Student
+
+        unknown = learners - self._students
+        if unknown:
+            rows = self.gradebook.db.query(Student.id).filter(Student.id.in_(unknown)).all()
+            self._students |= {r[0] for r in rows}
+        for learner in sorted(learners - self._students):
+            self.gradebook.update_or_create_student(learner)
+            self._new_students.add(learner)
+        self.gradebook.db.flush()
 
     def _write(self, record: Record) -> Recorded:
         from nbgrader.plugins import LateSubmissionPlugin
@@ -195,14 +223,16 @@ class GradebookWriter:
                 "graded_at) VALUES (:l, :m, :v, :ts, :t)"),
                 {"l": learner, "m": module, "v": record.version.key, "ts": record.timestamp,
                  "t": now})
-        gb.update_or_create_student(learner)
+        if (learner, module) in self._batch_keys:
+            gb.db.flush()  # a second attempt in the same batch must find the first one's rows
+        self._batch_keys.add((learner, module))
         submission = gb.update_or_create_submission(module, learner, timestamp=record.timestamp)
         recorded = Recorded(0.0, 0.0)
         for notebook in submission.notebooks:
             if notebook.notebook.name != record.version.notebook:
                 continue
             for grade in notebook.grades:  # SaveAutoGrades._add_score
-                name = grade.cell.name
+                name = record.version.cell_names.get(grade.cell_id, "")
                 if name not in record.graded.auto_scores:
                     continue  # a cell missing from the submission keeps its row untouched
                 grade.auto_score = record.graded.auto_scores[name]
@@ -216,7 +246,7 @@ class GradebookWriter:
                 recorded.score += float(value + extra) if value is not None else 0.0
                 recorded.max_score += max_score
             for comment in notebook.comments:  # SaveAutoGrades._add_comment
-                name = comment.cell.name
+                name = record.version.cell_names.get(comment.cell_id, "")
                 if name in record.graded.auto_comments:
                     comment.auto_comment = record.graded.auto_comments[name]
             # AssignLatePenalties
@@ -227,5 +257,4 @@ class GradebookWriter:
                                                          submission.total_seconds_late)
                 if penalty is not None:
                     notebook.late_submission_penalty = min(max(penalty, 0), recorded.score)
-        gb.db.commit()  # a flush inside the batch transaction
         return recorded

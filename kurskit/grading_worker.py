@@ -25,7 +25,7 @@ from nbformat import NotebookNode
 from kurskit import inbox
 from kurskit.fast_grading import grade_notebook, notebook_json, read_notebook
 from kurskit.gradebook_writer import GradebookWriter, Record, Recorded
-from kurskit.inbox import Entry, fsync_dir
+from kurskit.inbox import Entry
 
 log = logging.getLogger("kurskit.worker")
 MAX_BATCH = 100
@@ -188,7 +188,6 @@ class GradingWorker:
                 (target / entry.notebook).write_text(notebook_json(autograded), "utf-8")
             shutil.copyfile(folder / "timestamp.txt", target / "timestamp.txt")
             marker.write_text(str(entry.attempt))
-        fsync_dir(self.root / "autograded" / entry.learner)
 
     def _finish(self, job: Job, recorded: Recorded | None = None, seconds: float = 0.0,
                 error: Exception | None = None) -> None:

@@ -22,9 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from nbformat import NotebookNode
 
+from kurskit.fast_grading import notebook_json
 from kurskit.submission import (
     TIMESTAMP_FORMAT,
     Attempt,
@@ -98,8 +98,7 @@ def accept(root: Path, learner: str, module_id: str, notebook_name: str,
         final = folder / f"{number:04d}"
         # a staging folder renamed into place: an attempt is complete or absent
         staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=folder))
-        _write_synced(staging / notebook_name,
-                      nbformat.writes(notebook).encode("utf-8"))
+        _write_synced(staging / notebook_name, notebook_json(notebook).encode("utf-8"))
         _write_synced(staging / "timestamp.txt", now.strftime(TIMESTAMP_FORMAT).encode())
         _write_synced(staging / "answers.json",
                       json.dumps(answers, ensure_ascii=False, indent=1).encode("utf-8"))

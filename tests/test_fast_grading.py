@@ -6,12 +6,12 @@ import shutil
 
 import nbformat
 import pytest
-
 from answer_patterns import answers_for
+from nbgrader_reference import autograded_cells, gradebook_snapshot, nbgrader_autograde, store
+
 from kurskit import fast_grading, regrade
 from kurskit.build import Project
 from kurskit.gradebook_writer import GradebookWriter
-from nbgrader_reference import autograded_cells, gradebook_snapshot, nbgrader_autograde, store
 
 pytestmark = pytest.mark.nbgrader
 CONSISTENCY_PATTERNS = ("solution", "blank", "first-half", "partial-credit", "alternating")
