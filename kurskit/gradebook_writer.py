@@ -168,19 +168,27 @@ class GradebookWriter:
             real.expunge_all()  # the session stays small: module cells are cached elsewhere
             self.gradebook.db = real
 
-    def record(self, records: list[Record]) -> list[Recorded | Exception]:
+    def record(self, records: list[Record]) -> list[Recorded | Exception | None]:
         """Write all records in one transaction; if that fails, each on its own.
 
-        Returns, per record, what the gradebook now says or the exception that kept it out.
+        Returns, per record, what the gradebook now says, None for an attempt the ledger
+        already holds (graded by an earlier run: it is not written again), or the exception
+        that kept it out.
         """
         if not records:
             return []
         try:
             with self._transaction():
+                # checked under the lock and inside the transaction: two writers (an old and
+                # a new service process) can never both record the same attempt
+                done = self._in_ledger(records)
                 self._add_students({r.learner for r in records})
+                results: list[Recorded | Exception | None] = []
                 with self.gradebook.db.no_autoflush:
                     # no flush per record: the batch's rows are inserted at commit, in bulk
-                    results: list[Recorded | Exception] = [self._write(r) for r in records]
+                    for record in records:
+                        key = (record.learner, record.version.assignment, record.attempt)
+                        results.append(None if key in done else self._write(record))
             return results
         except Exception as error:
             if len(records) == 1:
@@ -190,6 +198,16 @@ class GradebookWriter:
             log.warning("batch of %d failed (%s); recording one at a time", len(records), error)
         self._students.clear()  # e.g. a trainer removed a student meanwhile
         return [self.record([r])[0] for r in records]
+
+    def _in_ledger(self, records: list[Record]) -> set[tuple[str, str, int | None]]:
+        found: set[tuple[str, str, int | None]] = set()
+        for learner, module in {(r.learner, r.version.assignment) for r in records
+                                if r.attempt is not None}:
+            rows = self.gradebook.db.execute(
+                text(f"SELECT attempt FROM {LEDGER} WHERE learner = :l AND module = :m"),
+                {"l": learner, "m": module}).all()
+            found |= {(learner, module, int(r[0])) for r in rows}
+        return found
 
     def _add_students(self, learners: set[str]) -> None:
         """autograde's update_or_create_student, for every learner new to the gradebook."""

@@ -9,6 +9,7 @@ one batch the next one gathers, so a burst costs few commits (group commit).
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import shutil
@@ -20,15 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import nbformat
 from nbformat import NotebookNode
 
 from kurskit import inbox
-from kurskit.fast_grading import grade_notebook, notebook_json, read_notebook
+from kurskit.fast_grading import grade_notebook, notebook_json
 from kurskit.gradebook_writer import GradebookWriter, Record, Recorded
 from kurskit.inbox import Entry
 
 log = logging.getLogger("kurskit.worker")
 MAX_BATCH = 100
+FAILED = "grading-failed.txt"  # in an attempt folder: why its last grading failed
 
 
 class AlreadyGraded(Exception):
@@ -149,8 +152,9 @@ class GradingWorker:
                 version = writer.version(entry.module)
                 folder = entry.attempt_path(self.root)
                 notebook = job.notebook
-                if notebook is None:
-                    notebook = read_notebook(folder / entry.notebook)
+                if notebook is None:  # written by inbox.accept, so no schema check needed
+                    notebook = nbformat.from_dict(
+                        json.loads((folder / entry.notebook).read_text("utf-8")))
                 graded = grade_notebook(version, notebook)
                 timestamp = (folder / "timestamp.txt").read_text("utf-8").strip()
                 self._write_files(entry, folder, graded.notebook)
@@ -171,6 +175,10 @@ class GradingWorker:
         for job, result in zip(graded_jobs, results, strict=True):
             if isinstance(result, Exception):
                 self._finish(job, error=result)
+            elif result is None:
+                log.info("attempt %s is in the ledger already; not grading it again",
+                         job.entry.name)
+                self._finish(job, recorded=None)
             else:
                 self._finish(job, recorded=result, seconds=seconds)
 
@@ -192,6 +200,7 @@ class GradingWorker:
     def _finish(self, job: Job, recorded: Recorded | None = None, seconds: float = 0.0,
                 error: Exception | None = None) -> None:
         entry = job.entry
+        folder = entry.attempt_path(self.root)
         if error is None:
             try:
                 value = self.on_graded(entry, recorded, seconds)
@@ -200,6 +209,11 @@ class GradingWorker:
                 value, error = None, failure
             else:
                 inbox.done(self.root, entry)
+                (folder / FAILED).unlink(missing_ok=True)
+        if error is not None and folder.is_dir():
+            # the entry stays in the inbox (graded again at the next start); the learner's
+            # app learns that it failed for now
+            (folder / FAILED).write_text(f"{type(error).__name__}: {error}\n", "utf-8")
         with self._jobs_lock:
             self._jobs.pop((entry.learner, entry.module, entry.attempt), None)
         if error is not None:

@@ -53,7 +53,7 @@ class Entry:
         return f"{self.learner}--{self.module}--{self.attempt:04d}.json"
 
     def attempt_path(self, root: Path) -> Path:
-        return attempts_dir(root, self.learner, self.module) / f"{self.attempt:04d}"
+        return attempt_path(root, self.learner, self.module, self.attempt)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -130,6 +130,19 @@ def pending(root: Path) -> list[Entry]:
 
 def is_pending(root: Path, learner: str, module_id: str, attempt: int) -> bool:
     return (root / INBOX / Entry(learner, module_id, attempt, "", "").name).is_file()
+
+
+def read_entry(root: Path, learner: str, module_id: str, attempt: int) -> Entry | None:
+    """The inbox entry of one attempt, or None once it is recorded."""
+    path = root / INBOX / Entry(learner, module_id, attempt, "", "").name
+    try:
+        return Entry(**json.loads(path.read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def attempt_path(root: Path, learner: str, module_id: str, attempt: int) -> Path:
+    return attempts_dir(root, learner, module_id) / f"{attempt:04d}"
 
 
 def done(root: Path, entry: Entry) -> None:

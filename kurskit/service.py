@@ -15,8 +15,9 @@ from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 from fastapi import FastAPI, Request
@@ -29,13 +30,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kurskit import grading, inbox, quickcheck, state
 from kurskit.catalog import Catalog, Module, load_catalog
-from kurskit.gradebook_writer import Recorded
-from kurskit.grading_worker import GradingWorker
+from kurskit.grading_process import GradingProcess
+from kurskit.grading_worker import FAILED, GradingWorker
 from kurskit.identity import IdentityError, IdentityProvider
 from kurskit.inbox import Entry
 from kurskit.module_notebook import TEST_SUFFIX
 from kurskit.questions import AnswerRefused, normalize_answer
 from kurskit.submission import Attempt, attempts_dir, build_submission, list_attempts
+
+if TYPE_CHECKING:  # the service process itself never loads nbgrader's gradebook code
+    from kurskit.gradebook_writer import Recorded
 
 log = logging.getLogger("kurskit.service")
 API = "/api/v1"
@@ -49,6 +53,8 @@ class ServiceSettings:
     max_body_bytes: int = 64 * 1024
     # how long a submission request waits for its grade before answering 202
     wait_seconds: float = 10.0
+    # grade in a child process (the service's second core) instead of a thread
+    grading_process: bool = False
     _release_cache: dict[str, Any] = field(default_factory=dict)
 
 
@@ -288,29 +294,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     def module(module_id: str) -> ModuleInfo:
         return _module_info(module_or_404(module_id))
 
-    def on_graded(entry: Entry, recorded: Recorded | None, seconds: float) -> SubmissionResult:
-        """Runs in the grading worker once the grade is in the gradebook: store the result."""
-        module = catalog.module(entry.module)
-        if module is None:
-            raise GradingFailed(f"module {entry.module!r} left the catalogue")
-        folder = entry.attempt_path(settings.grading_root)
-        stored = folder / "result.json"
-        if recorded is None:  # graded before a restart; the gradebook has the grade
-            if stored.is_file():
-                return SubmissionResult.model_validate_json(stored.read_text("utf-8"))
-            graded = grading.read_result(settings.grading_root, module.id, entry.learner,
-                                         module.filename)
-        else:
-            graded = grading.GradeResult(module.id, entry.learner, recorded.score,
-                                         recorded.max_score, recorded.grades)
-        answers = json.loads((folder / "answers.json").read_text("utf-8"))
-        response = _result(module, entry.attempt, datetime.fromisoformat(entry.accepted_at),
-                           answers, graded, seconds)
-        # derived from the gradebook (see above), so no fsync: a lost file is made again
-        state.write_text(stored, response.model_dump_json(indent=1), durable=False)
-        return response
-
-    worker = GradingWorker(settings.grading_root, on_graded)
+    worker: GradingProcess | GradingWorker
+    if settings.grading_process:
+        worker = GradingProcess(settings.grading_root, settings.courses_dir)
+    else:
+        worker = GradingWorker(settings.grading_root, partial(store_result, catalog,
+                                                              settings.grading_root))
     app.state.worker = worker
 
     @app.post(f"{API}/modules/{{module_id}}/submissions", status_code=201,
@@ -366,13 +355,13 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         if stored.is_file():
             return SubmissionResult.model_validate_json(stored.read_text("utf-8"))
         submitted_at = datetime.fromtimestamp((folder / "timestamp.txt").stat().st_mtime, UTC)
-        future = worker.job(who, module.id, attempt)
-        if future is None and inbox.is_pending(settings.grading_root, who, module.id, attempt):
-            worker.start()
-            future = worker.job(who, module.id, attempt)
-        if future is None:
+        failed = (folder / FAILED).is_file()
+        if failed or not inbox.is_pending(settings.grading_root, who, module.id, attempt):
             raise Refusal(500, "grading_failed", f"attempt {attempt} was stored but not graded; "
                           "a trainer can regrade it (kurskit grade)", GRADING_FAILED_DE)
+        future = worker.job(who, module.id, attempt)
+        if future is None:  # queued by an earlier run of the service: graded in order
+            future = Future()
         return await _wait_for_result(module, attempt, submitted_at, future, 1.0)
 
     @app.post(f"{API}/modules/{{module_id}}/questions/{{question_id}}/check",
@@ -447,6 +436,30 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
+
+
+def store_result(catalog: Catalog, root: Path, entry: Entry, recorded: Recorded | None,
+                 seconds: float) -> SubmissionResult:
+    """Once the grade is in the gradebook (in the grading worker): the learner's result,
+    stored as the attempt's result.json."""
+    module = catalog.module(entry.module)
+    if module is None:
+        raise GradingFailed(f"module {entry.module!r} left the catalogue")
+    folder = entry.attempt_path(root)
+    stored = folder / "result.json"
+    if recorded is None:  # graded before a restart; the gradebook has the grade
+        if stored.is_file():
+            return SubmissionResult.model_validate_json(stored.read_text("utf-8"))
+        graded = grading.read_result(root, module.id, entry.learner, module.filename)
+    else:
+        graded = grading.GradeResult(module.id, entry.learner, recorded.score,
+                                     recorded.max_score, recorded.grades)
+    answers = json.loads((folder / "answers.json").read_text("utf-8"))
+    response = _result(module, entry.attempt, datetime.fromisoformat(entry.accepted_at),
+                       answers, graded, seconds)
+    # derived from the gradebook (see above), so no fsync: a lost file is made again
+    state.write_text(stored, response.model_dump_json(indent=1), durable=False)
+    return response
 
 
 def _checks_allowed(module: Module) -> int:
@@ -546,6 +559,8 @@ async def _wait_for_result(module: Module, attempt: int, submitted_at: datetime,
         raise Refusal(500, "grading_failed", f"attempt {attempt} was stored but grading "
                       "failed; a trainer can regrade it (kurskit grade)",
                       GRADING_FAILED_DE) from None
+    if isinstance(result, str):  # from the grading process
+        result = SubmissionResult.model_validate_json(result)
     if not isinstance(result, SubmissionResult):
         raise Refusal(500, "grading_failed", f"attempt {attempt} has no result",
                       GRADING_FAILED_DE)
@@ -562,4 +577,5 @@ def app_from_env() -> FastAPI:
     return create_app(ServiceSettings(
         courses_dir=root / "courses", grading_root=root / "grading",
         identity=identity_from_env(),
-        wait_seconds=float(os.environ.get("KURSKIT_GRADE_WAIT", "10"))))
+        wait_seconds=float(os.environ.get("KURSKIT_GRADE_WAIT", "10")),
+        grading_process=os.environ.get("KURSKIT_GRADING_PROCESS", "1") != "0"))
