@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import nbformat
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -209,14 +209,21 @@ class BodyLimit:
             await _too_large(self.limit, send)
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(HTTPException):
+    """Raised while the body streams in; an HTTPException, so FastAPI does not turn it into
+    a generic 400 while it parses the body."""
+
+    def __init__(self) -> None:
+        super().__init__(413)
+
+
+def _too_large_body(limit: int) -> dict[str, Any]:
+    return ErrorBody(error="too_large", message=f"request body exceeds {limit} bytes",
+                     message_de="Die Abgabe ist zu groß.").model_dump()
 
 
 async def _too_large(limit: int, send: Send) -> None:
-    response = JSONResponse(status_code=413, content=ErrorBody(
-        error="too_large", message=f"request body exceeds {limit} bytes",
-        message_de="Die Abgabe ist zu groß.").model_dump())
+    response = JSONResponse(status_code=413, content=_too_large_body(limit))
     await response({"type": "http"}, _no_receive, send)
 
 
@@ -252,6 +259,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         body = ErrorBody(error=error.code, message=error.message,
                          message_de=error.message_de, details=error.details)
         return JSONResponse(status_code=error.status, content=body.model_dump())
+
+    @app.exception_handler(_BodyTooLarge)
+    async def too_large(request: Request, error: _BodyTooLarge) -> JSONResponse:
+        return JSONResponse(status_code=413, content=_too_large_body(settings.max_body_bytes))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
