@@ -250,7 +250,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         description="Grades a learner's answers to a kurskit module with nbgrader and "
         "returns score and feedback. The learner's identity comes from the deployment "
         "(local configuration or JupyterHub), never from the request body.",
-        responses={422: {"model": ErrorBody}, 413: {"model": ErrorBody}},
+        responses={401: {"model": ErrorBody}, 413: {"model": ErrorBody},
+                   422: {"model": ErrorBody}},
     )
     app.state.settings = settings
 
