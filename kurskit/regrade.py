@@ -70,7 +70,7 @@ def _grade_task(task: _Task) -> tuple[Graded, str] | str:
 def regrade(root: Path, modules: list[str] | None = None, *, restart: bool = False,
             workers: int | None = None,
             progress: Callable[[int], Callable[[], None]] | None = None,
-            ) -> dict[str, ModuleReport]:
+            batch: int = BATCH) -> dict[str, ModuleReport]:
     """Regrade the newest submission of every learner in `modules` (default: all).
 
     `progress(total)` is called once and returns a callable invoked after each submission.
@@ -120,7 +120,7 @@ def regrade(root: Path, modules: list[str] | None = None, *, restart: bool = Fal
                 (target / "timestamp.txt").write_text(task.timestamp, "utf-8")
                 pending.append(Record(task.learner, task.version, task.timestamp, graded,
                                       journal=True))
-                if len(pending) >= BATCH:
+                if len(pending) >= batch:
                     flush()
             tick()
         flush()

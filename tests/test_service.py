@@ -401,3 +401,14 @@ def test_header_identity_serves_many_learners_and_ignores_the_body(released_exam
         assert state(released_example.grading) == before
         assert [a["attempt"] for a in proxy.get(
             url, headers={"X-Kurskit-Learner": "bernd"}).json()] == [1]
+
+
+def test_identity_mode_comes_from_the_environment():
+    from kurskit.identity import HeaderIdentity, identity_from_env
+
+    assert identity_from_env({}).name == "local"
+    header = identity_from_env({"KURSKIT_IDENTITY": "header",
+                                "KURSKIT_IDENTITY_HEADER": "X-Remote-User"})
+    assert isinstance(header, HeaderIdentity) and header.header == "X-Remote-User"
+    with pytest.raises(ValueError, match="known: local, header"):
+        identity_from_env({"KURSKIT_IDENTITY": "body"})
