@@ -120,3 +120,23 @@ def test_code_in_an_answer_cell_is_never_run(released_example, source, tmp_path)
             cell.source = source
     with pytest.raises(fast_grading.NotFastGradable):
         fast_grading.grade_notebook(version, notebook)
+
+
+def test_nbgrader_migrations_and_tools_tolerate_kurskit_tables(released_example):
+    """The ledger and journal live in the gradebook file; nbgrader's alembic leaves them be."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = released_example.grading
+    GradebookWriter(root).close()
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for command in (["db", "upgrade"], ["db", "student", "list"]):
+        completed = subprocess.run([sys.executable, "-m", "nbgrader", *command], cwd=root,
+                                   env=env, capture_output=True, text=True, check=False)
+        assert completed.returncode == 0, completed.stderr[-2000:]
+    with sqlite3.connect(root / "gradebook.db") as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"kurskit_graded_attempt", "kurskit_regrade_journal", "grade"} <= tables
