@@ -35,8 +35,9 @@ JOURNAL = "kurskit_regrade_journal"
 _TABLES = [
     f"""CREATE TABLE IF NOT EXISTS {LEDGER} (
         learner VARCHAR(128) NOT NULL, module VARCHAR(128) NOT NULL, attempt INTEGER NOT NULL,
-        version VARCHAR(64) NOT NULL, score FLOAT NOT NULL, graded_at VARCHAR(40) NOT NULL,
-        PRIMARY KEY (learner, module, attempt))""",
+        submitted_at VARCHAR(40) NOT NULL, version VARCHAR(64) NOT NULL, score FLOAT NOT NULL,
+        graded_at VARCHAR(40) NOT NULL,
+        PRIMARY KEY (learner, module, attempt, submitted_at))""",
     f"""CREATE TABLE IF NOT EXISTS {JOURNAL} (
         learner VARCHAR(128) NOT NULL, module VARCHAR(128) NOT NULL,
         version VARCHAR(64) NOT NULL, submitted_at VARCHAR(40) NOT NULL,
@@ -127,12 +128,14 @@ class GradebookWriter:
         session.commit()  # end the read transaction: never hold SQLite's shared lock
         return cached[1]
 
-    def graded_attempts(self, learner: str, module_id: str) -> set[int]:
+    def graded_attempts(self, learner: str, module_id: str) -> set[tuple[int, str]]:
+        """(attempt, submitted_at) of every attempt in the ledger: an attempt number that
+        comes back with another timestamp (its folder was deleted) is a new submission."""
         rows = self.gradebook.db.execute(
-            text(f"SELECT attempt FROM {LEDGER} WHERE learner = :l AND module = :m"),
+            text(f"SELECT attempt, submitted_at FROM {LEDGER} WHERE learner = :l AND module = :m"),
             {"l": learner, "m": module_id}).all()
         self.gradebook.db.commit()
-        return {int(r[0]) for r in rows}
+        return {(int(r[0]), str(r[1])) for r in rows}
 
     def journal(self) -> set[tuple[str, str, str, str]]:
         rows = self.gradebook.db.execute(
@@ -187,7 +190,8 @@ class GradebookWriter:
                 with self.gradebook.db.no_autoflush:
                     # no flush per record: the batch's rows are inserted at commit, in bulk
                     for record in records:
-                        key = (record.learner, record.version.assignment, record.attempt)
+                        key = (record.learner, record.version.assignment, record.attempt,
+                               record.timestamp)
                         results.append(None if key in done else self._write(record))
             return results
         except Exception as error:
@@ -199,14 +203,12 @@ class GradebookWriter:
         self._students.clear()  # e.g. a trainer removed a student meanwhile
         return [self.record([r])[0] for r in records]
 
-    def _in_ledger(self, records: list[Record]) -> set[tuple[str, str, int | None]]:
-        found: set[tuple[str, str, int | None]] = set()
+    def _in_ledger(self, records: list[Record]) -> set[tuple[str, str, int | None, str]]:
+        found: set[tuple[str, str, int | None, str]] = set()
         for learner, module in {(r.learner, r.version.assignment) for r in records
                                 if r.attempt is not None}:
-            rows = self.gradebook.db.execute(
-                text(f"SELECT attempt FROM {LEDGER} WHERE learner = :l AND module = :m"),
-                {"l": learner, "m": module}).all()
-            found |= {(learner, module, int(r[0])) for r in rows}
+            found |= {(learner, module, attempt, stamp)
+                      for attempt, stamp in self.graded_attempts(learner, module)}
         return found
 
     def _add_students(self, learners: set[str]) -> None:
@@ -229,12 +231,12 @@ class GradebookWriter:
         module, learner = record.version.assignment, record.learner
         now = datetime.now(UTC).isoformat()
         if record.attempt is not None:
-            # the primary key refuses a second grading of the same attempt
+            # the primary key refuses a second grading of the same submission
             gb.db.execute(text(
-                f"INSERT INTO {LEDGER} (learner, module, attempt, version, score, graded_at) "
-                "VALUES (:l, :m, :a, :v, :s, :t)"),
-                {"l": learner, "m": module, "a": record.attempt, "v": record.version.key,
-                 "s": record.graded.score, "t": now})
+                f"INSERT INTO {LEDGER} (learner, module, attempt, submitted_at, version, score, "
+                "graded_at) VALUES (:l, :m, :a, :ts, :v, :s, :t)"),
+                {"l": learner, "m": module, "a": record.attempt, "ts": record.timestamp,
+                 "v": record.version.key, "s": record.graded.score, "t": now})
         if record.journal:
             gb.db.execute(text(
                 f"INSERT OR REPLACE INTO {JOURNAL} (learner, module, version, submitted_at, "

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import signal
 import threading
 from concurrent.futures import Future
 from functools import partial
@@ -136,6 +137,10 @@ def _child_main(root: str, courses_dir: str, connection: Connection) -> None:
     from kurskit.grading_worker import GradingWorker
     from kurskit.service import store_result
 
+    # Ctrl+C or SIGTERM to the service's process group: the child finishes the batch it is
+    # writing and leaves when the service closes the pipe
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     grading_root = Path(root)
     catalog = load_catalog(Path(courses_dir))

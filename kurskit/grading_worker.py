@@ -25,13 +25,14 @@ import nbformat
 from nbformat import NotebookNode
 
 from kurskit import inbox
-from kurskit.fast_grading import grade_notebook, notebook_json
+from kurskit.fast_grading import NotFastGradable, grade_notebook, notebook_json
 from kurskit.gradebook_writer import GradebookWriter, Record, Recorded
 from kurskit.inbox import Entry
 
 log = logging.getLogger("kurskit.worker")
 MAX_BATCH = 100
 FAILED = "grading-failed.txt"  # in an attempt folder: why its last grading failed
+RETRIES, RETRY_SECONDS = 3, 1.0  # a failed grading is tried again after 1, 2, 3 s
 
 
 class AlreadyGraded(Exception):
@@ -43,6 +44,7 @@ class Job:
     entry: Entry
     notebook: NotebookNode | None  # in memory when just accepted; else read from disk
     future: Future
+    tries: int = 0
 
 
 # builds and stores the learner's result once the grade is recorded (given by the service)
@@ -140,23 +142,23 @@ class GradingWorker:
         started = time.perf_counter()
         records: list[Record] = []
         graded_jobs: list[Job] = []
-        done_before: dict[tuple[str, str], set[int]] = {}
+        done_before: dict[tuple[str, str], set[tuple[int, str]]] = {}
         for job in batch:
             entry = job.entry
             key = (entry.learner, entry.module)
             try:
+                folder = entry.attempt_path(self.root)
+                timestamp = (folder / "timestamp.txt").read_text("utf-8").strip()
                 if key not in done_before:
                     done_before[key] = writer.graded_attempts(*key)
-                if entry.attempt in done_before[key]:
+                if (entry.attempt, timestamp) in done_before[key]:
                     raise AlreadyGraded(entry.name)
                 version = writer.version(entry.module)
-                folder = entry.attempt_path(self.root)
                 notebook = job.notebook
                 if notebook is None:  # written by inbox.accept, so no schema check needed
                     notebook = nbformat.from_dict(
                         json.loads((folder / entry.notebook).read_text("utf-8")))
                 graded = grade_notebook(version, notebook)
-                timestamp = (folder / "timestamp.txt").read_text("utf-8").strip()
                 self._write_files(entry, folder, graded.notebook)
                 records.append(Record(entry.learner, version, timestamp, graded,
                                       attempt=entry.attempt))
@@ -200,6 +202,16 @@ class GradingWorker:
     def _finish(self, job: Job, recorded: Recorded | None = None, seconds: float = 0.0,
                 error: Exception | None = None) -> None:
         entry = job.entry
+        if job.future.done():
+            return
+        if error is not None and job.tries < RETRIES and not isinstance(error, NotFastGradable):
+            # e.g. the gradebook locked by a trainer's long write: try again shortly
+            job.tries += 1
+            job.notebook = None  # read the stored attempt afresh
+            timer = threading.Timer(RETRY_SECONDS * job.tries, self._queue.put, (job,))
+            timer.daemon = True
+            timer.start()
+            return
         folder = entry.attempt_path(self.root)
         if error is None:
             try:

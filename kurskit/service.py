@@ -247,9 +247,11 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         lifespan=lifespan,
         title="kurskit grading service",
         version="1",
-        description="Grades a learner's answers to a kurskit module with nbgrader and "
-        "returns score and feedback. The learner's identity comes from the deployment "
-        "(local configuration or JupyterHub), never from the request body.",
+        description="Grades a learner's answers to a kurskit module by nbgrader's rules and "
+        "records them in nbgrader's gradebook; returns score and feedback. A submission is "
+        "stored durably before it is acknowledged and graded exactly once. The learner's "
+        "identity comes from the deployment (local configuration, or a header set by a "
+        "trusted proxy), never from the request body.",
         responses={401: {"model": ErrorBody}, 413: {"model": ErrorBody},
                    422: {"model": ErrorBody}},
     )
