@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -72,7 +73,10 @@ def test_every_acknowledged_submission_survives_a_sigkill_and_is_graded_once(rel
     port = free_port()
     process = start_service(root, port)
     try:
-        acknowledged = asyncio.run(burst(f"http://127.0.0.1:{port}", process))
+        # a thread of its own: another test's Playwright may own this thread's event loop
+        with ThreadPoolExecutor(1) as thread:
+            acknowledged = thread.submit(
+                asyncio.run, burst(f"http://127.0.0.1:{port}", process)).result()
     finally:
         if process.poll() is None:
             kill(process, signal.SIGKILL)
