@@ -98,6 +98,33 @@ def cmd_start(args: argparse.Namespace) -> int:
     return start.start(project, ports=ports, learner=args.learner, limits=limits)
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from kurskit import regrade
+
+    project = _project(args)
+    if not args.modules and not args.all:
+        print("error: name the modules to regrade, or --all", file=sys.stderr)
+        return 2
+    bars: list[tqdm] = []
+
+    def progress(total: int):
+        bar = tqdm(total=total, unit="submission", desc="grading", file=sys.stderr,
+                   disable=args.quiet, mininterval=0.5)
+        bars.append(bar)
+        return lambda: bar.update(1)
+
+    try:
+        reports = regrade.regrade(project.grading, args.modules or None, restart=args.restart,
+                                  workers=args.workers, progress=progress)
+    finally:
+        for bar in bars:
+            bar.close()
+    print(regrade.report_table(reports))
+    return 1 if any(r.failed for r in reports.values()) else 0
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="kurskit", description="Course kit: lint, build and serve kurskit courses.")
@@ -123,6 +150,17 @@ def parser() -> argparse.ArgumentParser:
     coverage_cmd = commands.add_parser(
         "competences", help="print which DigComp 2.2 competences the catalogue covers")
     coverage_cmd.set_defaults(func=cmd_competences)
+
+    grade_cmd = commands.add_parser(
+        "grade", help="regrade stored submissions (newest per learner) with the fast path")
+    grade_cmd.add_argument("modules", nargs="*", metavar="MODULE", help="module ids")
+    grade_cmd.add_argument("--all", action="store_true", help="every module with submissions")
+    grade_cmd.add_argument("--restart", action="store_true",
+                           help="ignore what an interrupted earlier run finished")
+    grade_cmd.add_argument("--workers", type=int, default=None,
+                           help="grading processes (default: one per core)")
+    grade_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade_cmd.set_defaults(func=cmd_grade)
 
     start_cmd = commands.add_parser("start", help="build, then serve portal, lab, handbook, API")
     start_cmd.add_argument("--learner", default=os.environ.get("KURSKIT_LEARNER", "lernende"),

@@ -441,7 +441,8 @@ def submit_panel() -> None:
         result.value = ""
         try:
             answers = {qid: q.answer() for qid, q in PAGE.questions.items()}
-            outcome = submit_answers(PAGE.module_id or "", answers)
+            outcome = submit_answers(PAGE.module_id or "", answers, on_wait=lambda: setattr(
+                status, "value", f"<p>{html.escape(STILL_GRADING)}</p>"))
         except SubmissionFailed as failure:
             status.value = ('<p class="kurskit-feedback-wrong" role="alert">'
                             f"{html.escape(str(failure))}</p>")
@@ -467,9 +468,27 @@ class SubmissionFailed(Exception):
     """German message for the learner."""
 
 
-def submit_answers(module_id: str, answers: dict[str, Any], timeout: float = 120) -> Any:
-    return service_request("POST", f"/modules/{module_id}/submissions", {"answers": answers},
-                           timeout=timeout)
+STILL_GRADING = ("Ihre Abgabe ist gespeichert und wird gerade bewertet. Das Ergebnis erscheint "
+                 "hier gleich; bitte schließen Sie die Seite noch nicht.")
+
+
+def submit_answers(module_id: str, answers: dict[str, Any], timeout: float = 120,
+                   on_wait: Callable[[], None] | None = None, poll: float = 1.0) -> Any:
+    outcome = service_request("POST", f"/modules/{module_id}/submissions", {"answers": answers},
+                              timeout=timeout)
+    # 202: stored, but the grade takes longer than the service waits; ask until it is there
+    deadline = time.monotonic() + timeout
+    while isinstance(outcome, dict) and outcome.get("status") == "grading":
+        if on_wait:
+            on_wait()
+        if time.monotonic() > deadline:
+            raise SubmissionFailed(
+                "Ihre Abgabe ist gespeichert, die Bewertung dauert aber länger als üblich. "
+                "Bitte laden Sie die Seite später neu; Ihr Ergebnis geht nicht verloren.")
+        time.sleep(poll)
+        outcome = service_request("GET", f"/modules/{module_id}/submissions/"
+                                  f"{int(outcome['attempt'])}")
+    return outcome
 
 
 def service_request(method: str, path: str, body: Any = None, timeout: float = 30) -> Any:

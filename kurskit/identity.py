@@ -1,8 +1,12 @@
 """Who is submitting: decided by the deployment, never by the request body.
 
 Local mode (one learner per server: a trainer's demo or a single workstation) takes the
-learner from the server's configuration. A JupyterHub deployment plugs in a provider that
-verifies the hub token the learner's kernel sends, through the hub API.
+learner from the server's configuration. Header mode (`KURSKIT_IDENTITY=header`) serves
+many learners behind a reverse proxy or JupyterHub that authenticates them and passes the
+learner id in a trusted header (default `X-Kurskit-Learner`, `KURSKIT_IDENTITY_HEADER`).
+The proxy must set that header itself and strip any copy a client sends; the service must
+only be reachable through it. A JupyterHub deployment can plug in a provider that verifies
+the hub token the learner's kernel sends, through the hub API.
 """
 
 from __future__ import annotations
@@ -40,9 +44,29 @@ class LocalIdentity:
         return self.learner
 
 
+class HeaderIdentity:
+    """The learner named by a header that a trusted proxy sets (and strips from clients)."""
+
+    name = "header"
+
+    def __init__(self, header: str = "X-Kurskit-Learner") -> None:
+        self.header = header
+
+    def learner_for(self, request: Request) -> str:
+        values = request.headers.getlist(self.header)
+        if len(values) != 1:
+            raise IdentityError(f"expected exactly one {self.header} header from the proxy")
+        learner = values[0].strip()
+        if not valid_learner_id(learner):
+            raise IdentityError(f"invalid learner id in {self.header}")
+        return learner
+
+
 def identity_from_env(environ: dict[str, str] | None = None) -> IdentityProvider:
     env = os.environ if environ is None else environ
     mode = env.get("KURSKIT_IDENTITY", "local")
     if mode == "local":
         return LocalIdentity(env.get("KURSKIT_LEARNER", "lernende"))
-    raise ValueError(f"unknown identity mode {mode!r} (KURSKIT_IDENTITY); known: local")
+    if mode == "header":
+        return HeaderIdentity(env.get("KURSKIT_IDENTITY_HEADER", "X-Kurskit-Learner"))
+    raise ValueError(f"unknown identity mode {mode!r} (KURSKIT_IDENTITY); known: local, header")

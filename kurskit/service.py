@@ -7,26 +7,39 @@ ids, and answers that are literal data fitting their question. Refusals carry an
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
-import time
+from collections.abc import AsyncIterator
+from concurrent.futures import Future
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from nbformat import NotebookNode
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kurskit import grading, quickcheck, state
+from kurskit import grading, inbox, quickcheck, state
 from kurskit.catalog import Catalog, Module, load_catalog
+from kurskit.grading_process import GradingProcess
+from kurskit.grading_worker import FAILED, GradingWorker
 from kurskit.identity import IdentityError, IdentityProvider
+from kurskit.inbox import Entry
 from kurskit.module_notebook import TEST_SUFFIX
 from kurskit.questions import AnswerRefused, normalize_answer
-from kurskit.submission import build_submission, list_attempts, store_attempt
+from kurskit.submission import Attempt, attempts_dir, build_submission, list_attempts
+
+if TYPE_CHECKING:  # the service process itself never loads nbgrader's gradebook code
+    from kurskit.gradebook_writer import Recorded
 
 log = logging.getLogger("kurskit.service")
 API = "/api/v1"
@@ -38,7 +51,19 @@ class ServiceSettings:
     grading_root: Path
     identity: IdentityProvider
     max_body_bytes: int = 64 * 1024
+    # how long a submission request waits for its grade before answering 202
+    wait_seconds: float = 10.0
+    # grade in a child process (the service's second core) instead of a thread
+    grading_process: bool = False
     _release_cache: dict[str, Any] = field(default_factory=dict)
+
+
+GRADING_FAILED_DE = ("Ihre Abgabe wurde gespeichert, konnte aber gerade nicht bewertet werden. "
+                     "Bitte wenden Sie sich an Ihre Trainerin oder Ihren Trainer.")
+
+
+class GradingFailed(RuntimeError):
+    pass
 
 
 class Refusal(Exception):
@@ -87,6 +112,16 @@ class SubmissionResult(BaseModel):
     pending_points: float = Field(0, description="points that wait for a trainer's grade")
     questions: list[QuestionResult]
     grading_seconds: float
+
+
+class SubmissionPending(BaseModel):
+    """The attempt is stored (it will be graded exactly once); the grade is not there yet."""
+
+    module: str
+    attempt: int
+    submitted_at: datetime
+    status: str = Field(default="grading", description="always `grading`")
+    status_url: str = Field(description="GET it until it answers 200 with the result")
 
 
 class CheckRequest(BaseModel):
@@ -174,14 +209,21 @@ class BodyLimit:
             await _too_large(self.limit, send)
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(HTTPException):
+    """Raised while the body streams in; an HTTPException, so FastAPI does not turn it into
+    a generic 400 while it parses the body."""
+
+    def __init__(self) -> None:
+        super().__init__(413)
+
+
+def _too_large_body(limit: int) -> dict[str, Any]:
+    return ErrorBody(error="too_large", message=f"request body exceeds {limit} bytes",
+                     message_de="Die Abgabe ist zu groß.").model_dump()
 
 
 async def _too_large(limit: int, send: Send) -> None:
-    response = JSONResponse(status_code=413, content=ErrorBody(
-        error="too_large", message=f"request body exceeds {limit} bytes",
-        message_de="Die Abgabe ist zu groß.").model_dump())
+    response = JSONResponse(status_code=413, content=_too_large_body(limit))
     await response({"type": "http"}, _no_receive, send)
 
 
@@ -193,13 +235,25 @@ async def _no_receive() -> Message:  # pragma: no cover - JSONResponse never rea
 
 def create_app(settings: ServiceSettings) -> FastAPI:
     catalog: Catalog = load_catalog(settings.courses_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # the worker grades what a crash left in the inbox before anything new
+        await run_in_threadpool(app.state.worker.start)
+        yield
+        await run_in_threadpool(app.state.worker.stop)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="kurskit grading service",
         version="1",
-        description="Grades a learner's answers to a kurskit module with nbgrader and "
-        "returns score and feedback. The learner's identity comes from the deployment "
-        "(local configuration or JupyterHub), never from the request body.",
-        responses={422: {"model": ErrorBody}, 413: {"model": ErrorBody}},
+        description="Grades a learner's answers to a kurskit module by nbgrader's rules and "
+        "records them in nbgrader's gradebook; returns score and feedback. A submission is "
+        "stored durably before it is acknowledged and graded exactly once. The learner's "
+        "identity comes from the deployment (local configuration, or a header set by a "
+        "trusted proxy), never from the request body.",
+        responses={401: {"model": ErrorBody}, 413: {"model": ErrorBody},
+                   422: {"model": ErrorBody}},
     )
     app.state.settings = settings
 
@@ -208,6 +262,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         body = ErrorBody(error=error.code, message=error.message,
                          message_de=error.message_de, details=error.details)
         return JSONResponse(status_code=error.status, content=body.model_dump())
+
+    @app.exception_handler(_BodyTooLarge)
+    async def too_large(request: Request, error: _BodyTooLarge) -> JSONResponse:
+        return JSONResponse(status_code=413, content=_too_large_body(settings.max_body_bytes))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -250,48 +308,75 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     def module(module_id: str) -> ModuleInfo:
         return _module_info(module_or_404(module_id))
 
+    worker: GradingProcess | GradingWorker
+    if settings.grading_process:
+        worker = GradingProcess(settings.grading_root, settings.courses_dir)
+    else:
+        worker = GradingWorker(settings.grading_root, partial(store_result, catalog,
+                                                              settings.grading_root))
+    app.state.worker = worker
+
     @app.post(f"{API}/modules/{{module_id}}/submissions", status_code=201,
               response_model=SubmissionResult,
-              responses={404: {"model": ErrorBody}, 500: {"model": ErrorBody}})
-    def submit(module_id: str, body: SubmissionRequest, request: Request) -> SubmissionResult:
-        """Store the answers as an nbgrader submission (a new attempt), grade it, return it."""
+              responses={202: {"model": SubmissionPending,
+                               "description": "stored, still being graded: poll `status_url`"},
+                         404: {"model": ErrorBody}, 409: {"model": ErrorBody},
+                         500: {"model": ErrorBody}})
+    async def submit(module_id: str, body: SubmissionRequest,
+                     request: Request) -> SubmissionResult | JSONResponse:
+        """Store the answers as a new attempt, grade it, return score and feedback.
+
+        The attempt is stored durably before anything else (fsync); from then on it is never
+        lost and is graded exactly once, even if the service restarts. The call waits for
+        the grade for a few seconds (201 with the result); if grading takes longer it
+        answers 202 with a `status_url` to poll.
+        """
         who = learner(request)
         module = module_or_404(module_id)
-        answers = _validated_answers(module, body.answers)
-        release = _release(settings, module)
-        try:
-            notebook = build_submission(release, answers)
-        except KeyError:
-            raise Refusal(409, "module_outdated",
-                          f"module {module.id!r} changed since its release; run `kurskit build`",
-                          "Dieses Modul wird gerade aktualisiert. Bitte laden Sie die Seite "
-                          "später neu.") from None
-        started = time.perf_counter()
-        root = settings.grading_root
-        # store and grade as one step, so a second attempt cannot replace this one in
-        # submitted/ before nbgrader has graded it
-        with grading.course_lock(root):
-            attempt = store_attempt(root, who, module.id, module.filename, notebook, answers)
+
+        def store() -> tuple[Attempt, Entry, NotebookNode]:
+            answers = _validated_answers(module, body.answers)
             try:
-                try:
-                    result = grading.autograde(root, module.id, who, module.filename,
-                                               lock=False)
-                except grading.GradingError as first:
-                    # a kernel that fails to start under load is transient: try once more
-                    log.warning("autograde failed, retrying once: %s", first)
-                    result = grading.autograde(root, module.id, who, module.filename,
-                                               lock=False)
-            except grading.GradingError as error:
-                log.error("%s", error)
-                raise Refusal(500, "grading_failed",
-                              f"attempt {attempt.number} was stored but grading failed; "
-                              "a trainer can regrade it", "Ihre Abgabe wurde gespeichert, "
-                              "konnte aber gerade nicht bewertet werden. Bitte wenden Sie sich "
-                              "an Ihre Trainerin oder Ihren Trainer.") from None
-        response = _result(module, attempt.number, attempt.timestamp, answers, result,
-                           time.perf_counter() - started)
-        (attempt.path / "result.json").write_text(response.model_dump_json(indent=1), "utf-8")
-        return response
+                notebook = build_submission(_release(settings, module), answers)
+            except KeyError:
+                raise Refusal(409, "module_outdated", f"module {module.id!r} changed since its "
+                              "release; run `kurskit build`", "Dieses Modul wird gerade "
+                              "aktualisiert. Bitte laden Sie die Seite später neu.") from None
+            attempt, entry = inbox.accept(settings.grading_root, who, module.id,
+                                          module.filename, notebook, answers)
+            return attempt, entry, notebook
+
+        attempt, entry, notebook = await run_in_threadpool(store)
+        # acknowledged: the attempt and its inbox entry are on disk
+        future = worker.submit(entry, notebook)
+        return await _wait_for_result(module, attempt.number, attempt.timestamp, future,
+                                      settings.wait_seconds)
+
+    @app.get(f"{API}/modules/{{module_id}}/submissions/{{attempt}}",
+             response_model=SubmissionResult,
+             responses={202: {"model": SubmissionPending, "description": "still being graded"},
+                        404: {"model": ErrorBody}, 500: {"model": ErrorBody}})
+    async def submission_status(module_id: str, attempt: int,
+                                request: Request) -> SubmissionResult | JSONResponse:
+        """The result of one attempt of the calling learner; 202 while it is being graded."""
+        who = learner(request)
+        module = module_or_404(module_id)
+        folder = attempts_dir(settings.grading_root, who, module.id) / f"{attempt:04d}"
+        if not (folder / "timestamp.txt").is_file():
+            raise Refusal(404, "unknown_attempt", f"no attempt {attempt} of {module.id!r}",
+                          "Diese Abgabe gibt es nicht.")
+        stored = folder / "result.json"
+        if stored.is_file():
+            return SubmissionResult.model_validate_json(stored.read_text("utf-8"))
+        submitted_at = datetime.fromtimestamp((folder / "timestamp.txt").stat().st_mtime, UTC)
+        failed = (folder / FAILED).is_file()
+        if failed or not inbox.is_pending(settings.grading_root, who, module.id, attempt):
+            raise Refusal(500, "grading_failed", f"attempt {attempt} was stored but not graded; "
+                          "a trainer can regrade it (kurskit grade)", GRADING_FAILED_DE)
+        future = worker.job(who, module.id, attempt)
+        if future is None:  # queued by an earlier run of the service: graded in order
+            future = Future()
+        return await _wait_for_result(module, attempt, submitted_at, future, 1.0)
 
     @app.post(f"{API}/modules/{{module_id}}/questions/{{question_id}}/check",
               response_model=CheckResult,
@@ -365,6 +450,30 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
+
+
+def store_result(catalog: Catalog, root: Path, entry: Entry, recorded: Recorded | None,
+                 seconds: float) -> SubmissionResult:
+    """Once the grade is in the gradebook (in the grading worker): the learner's result,
+    stored as the attempt's result.json."""
+    module = catalog.module(entry.module)
+    if module is None:
+        raise GradingFailed(f"module {entry.module!r} left the catalogue")
+    folder = entry.attempt_path(root)
+    stored = folder / "result.json"
+    if recorded is None:  # graded before a restart; the gradebook has the grade
+        if stored.is_file():
+            return SubmissionResult.model_validate_json(stored.read_text("utf-8"))
+        graded = grading.read_result(root, module.id, entry.learner, module.filename)
+    else:
+        graded = grading.GradeResult(module.id, entry.learner, recorded.score,
+                                     recorded.max_score, recorded.grades)
+    answers = json.loads((folder / "answers.json").read_text("utf-8"))
+    response = _result(module, entry.attempt, datetime.fromisoformat(entry.accepted_at),
+                       answers, graded, seconds)
+    # derived from the gradebook (see above), so no fsync: a lost file is made again
+    state.write_text(stored, response.model_dump_json(indent=1), durable=False)
+    return response
 
 
 def _checks_allowed(module: Module) -> int:
@@ -447,6 +556,31 @@ def _result(module: Module, attempt: int, submitted_at: datetime, answers: dict[
                             grading_seconds=round(seconds, 3))
 
 
+async def _wait_for_result(module: Module, attempt: int, submitted_at: datetime, future: Future,
+                           seconds: float) -> SubmissionResult | JSONResponse:
+    """The result if it comes within `seconds`, else 202 with where to ask again."""
+    waiting = asyncio.wrap_future(future)
+    done, _ = await asyncio.wait({waiting}, timeout=seconds)  # never cancels the grading
+    if not done:
+        pending = SubmissionPending(
+            module=module.id, attempt=attempt, submitted_at=submitted_at,
+            status_url=f"{API}/modules/{module.id}/submissions/{attempt}")
+        return JSONResponse(status_code=202, content=pending.model_dump(mode="json"))
+    try:
+        result = waiting.result()
+    except Exception as error:
+        log.error("attempt %s of %s: grading failed: %s", attempt, module.id, error)
+        raise Refusal(500, "grading_failed", f"attempt {attempt} was stored but grading "
+                      "failed; a trainer can regrade it (kurskit grade)",
+                      GRADING_FAILED_DE) from None
+    if isinstance(result, str):  # from the grading process
+        result = SubmissionResult.model_validate_json(result)
+    if not isinstance(result, SubmissionResult):
+        raise Refusal(500, "grading_failed", f"attempt {attempt} has no result",
+                      GRADING_FAILED_DE)
+    return result
+
+
 def app_from_env() -> FastAPI:
     """The service as configured by the deployment's environment (used by `kurskit start`)."""
     import os
@@ -454,6 +588,8 @@ def app_from_env() -> FastAPI:
     from kurskit.identity import identity_from_env
 
     root = Path(os.environ.get("KURSKIT_ROOT", ".")).resolve()
-    return create_app(ServiceSettings(courses_dir=root / "courses",
-                                      grading_root=root / "grading",
-                                      identity=identity_from_env()))
+    return create_app(ServiceSettings(
+        courses_dir=root / "courses", grading_root=root / "grading",
+        identity=identity_from_env(),
+        wait_seconds=float(os.environ.get("KURSKIT_GRADE_WAIT", "10")),
+        grading_process=os.environ.get("KURSKIT_GRADING_PROCESS", "1") != "0"))

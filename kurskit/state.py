@@ -20,12 +20,21 @@ def read_json(path: Path, default: Any) -> Any:
 
 def write_json(path: Path, value: Any) -> None:
     """Write atomically: readers see the old or the new file, never half of one."""
+    write_text(path, json.dumps(value, ensure_ascii=False, indent=1))
+
+
+def write_text(path: Path, text: str, *, durable: bool = True) -> None:
+    """Write atomically: readers see the old or the new file, never half of one.
+
+    `durable=False` skips the fsync, for files that can be derived again after a crash.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(value, out, ensure_ascii=False, indent=1)
-        out.flush()
-        os.fsync(out.fileno())
+        out.write(text)
+        if durable:
+            out.flush()
+            os.fsync(out.fileno())
     os.replace(temporary, path)
 
 

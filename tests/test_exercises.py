@@ -156,6 +156,55 @@ def test_a_refusal_shows_the_services_german_message(monkeypatch):
         server.shutdown()
 
 
+def test_a_202_is_polled_until_the_grade_is_there(monkeypatch):
+    """The service stored the submission but grades later: the app waits and asks again."""
+    import http.server
+    import threading
+
+    result = {"module": "beispiel-01-kurz", "attempt": 3, "score": 4.0, "max_score": 4.0,
+              "questions": []}
+    polls = []
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def _answer(self, status, body):
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self._answer(202, {"module": "beispiel-01-kurz", "attempt": 3, "status": "grading",
+                               "status_url": "/api/v1/modules/beispiel-01-kurz/submissions/3"})
+
+        def do_GET(self):
+            polls.append(self.path)
+            if len(polls) < 3:
+                self._answer(202, {"module": "beispiel-01-kurz", "attempt": 3,
+                                   "status": "grading", "status_url": self.path})
+            else:
+                self._answer(200, result)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    waits = []
+    try:
+        monkeypatch.setenv(exercises.SERVICE_URL_ENV, f"http://127.0.0.1:{server.server_port}")
+        outcome = submit_answers("beispiel-01-kurz", {"frist": "72 Stunden"},
+                                 on_wait=lambda: waits.append(1), poll=0.01)
+    finally:
+        server.shutdown()
+    assert outcome == result
+    assert polls == ["/api/v1/modules/beispiel-01-kurz/submissions/3"] * 3
+    assert len(waits) == 3
+    assert "gespeichert" in exercises.STILL_GRADING
+
+
 def test_ordering_numeric_and_short_text_widgets():
     start_module("beispiel-02-weitere")
     ordering("ablauf", "Reihenfolge?", ["prüfen", "annehmen"])

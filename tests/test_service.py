@@ -1,6 +1,7 @@
 """The grading service against real nbgrader: grading, attempts, and refusals of bad input."""
 
 import hashlib
+import json
 
 import pytest
 from fastapi.testclient import TestClient
@@ -28,7 +29,7 @@ def client(released_example):
 def state(root):
     """Everything a refused request must leave untouched: gradebook and stored submissions."""
     files = {}
-    for folder in ("attempts", "submitted", "autograded"):
+    for folder in ("attempts", "submitted", "autograded", "inbox"):
         for path in sorted((root / folder).rglob("*")) if (root / folder).exists() else []:
             if path.is_file():
                 files[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -224,3 +225,190 @@ def test_drafts_keep_valid_answers_and_survive_a_new_service(client, released_ex
                             identity=LocalIdentity("bernd"))
     with TestClient(create_app(other)) as bernd:  # drafts are per learner
         assert bernd.get(url).json()["answers"] == {}
+
+
+# --- hostile input: more shapes, each refused before anything is written ---------------
+
+MORE_HOSTILE = [
+    ("answers not a mapping", {"answers": ["72 Stunden"]}, 422, "invalid_request"),
+    ("nested too deep", {"answers": {"rechtsgrundlagen": {"a": [[[["x"]]]]}}}, 422,
+     "invalid_answer"),
+    ("number too large", {"answers": {"frist": 10**30}}, 422, "invalid_answer"),
+    ("learner hidden among the answers", {"answers": {"learner": "bernd"}}, 422,
+     "unknown_question"),
+    ("student field", {"answers": RIGHT, "student_id": "bernd"}, 422, "invalid_request"),
+    ("cell source smuggled", {"answers": {"frist": "72 Stunden\nimport os"}}, 422,
+     "invalid_answer"),
+]
+
+
+@pytest.mark.parametrize("name, body, status, code", MORE_HOSTILE,
+                         ids=[h[0] for h in MORE_HOSTILE])
+def test_more_bad_input_is_refused_and_changes_nothing(client, name, body, status, code):
+    client.post(f"/api/v1/modules/{MODULE}/submissions", json={"answers": RIGHT})
+    before = state(client.root)
+    response = client.post(f"/api/v1/modules/{MODULE}/submissions", json=body)
+    assert response.status_code == status, response.text
+    assert response.json()["error"] == code and response.json()["message_de"]
+    assert state(client.root) == before
+    assert not list((client.root / "inbox").glob("*.json"))
+
+
+def test_non_finite_numbers_in_raw_json_are_refused(client):
+    before = state(client.root)
+    response = client.post(f"/api/v1/modules/{MODULE}/submissions",
+                           content=b'{"answers": {"frist": NaN}}',
+                           headers={"Content-Type": "application/json"})
+    assert 400 <= response.status_code < 500
+    assert state(client.root) == before
+
+
+def test_a_huge_body_without_content_length_is_refused(client):
+    before = state(client.root)
+
+    def chunks():
+        yield b'{"answers": {"frist": "'
+        for _ in range(100):
+            yield b"x" * 1024
+        yield b'"}}'
+
+    response = client.post(f"/api/v1/modules/{MODULE}/submissions", content=chunks(),
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert state(client.root) == before
+
+
+# --- acknowledgement, 202 and restarts --------------------------------------------------
+
+def make_client(project, identity=None, **settings):
+    return TestClient(create_app(ServiceSettings(
+        courses_dir=project.courses, grading_root=project.grading,
+        identity=identity or LocalIdentity("anna"), **settings)))
+
+
+def ledger(root):
+    import sqlite3
+
+    with sqlite3.connect(root / "gradebook.db") as db:
+        return db.execute("SELECT learner, module, attempt FROM kurskit_graded_attempt "
+                          "ORDER BY learner, module, attempt").fetchall()
+
+
+def test_slow_grading_answers_202_and_the_status_url_gives_the_result(released_example):
+    with make_client(released_example, wait_seconds=0) as slow:
+        response = slow.post(f"/api/v1/modules/{MODULE}/submissions", json={"answers": RIGHT})
+        assert response.status_code == 202, response.text
+        pending = response.json()
+        assert pending["status"] == "grading" and pending["attempt"] == 1
+        for _ in range(50):
+            status = slow.get(pending["status_url"])
+            if status.status_code == 200:
+                break
+        assert status.status_code == 200 and status.json()["score"] == 4.0
+    assert ledger(released_example.grading) == [("anna", MODULE, 1)]
+
+
+def test_status_of_an_unknown_attempt_is_404(client):
+    response = client.get(f"/api/v1/modules/{MODULE}/submissions/7")
+    assert response.status_code == 404 and response.json()["message_de"]
+
+
+def test_acknowledged_submissions_are_graded_after_a_restart(released_example):
+    """Entries in the inbox (acknowledged, never graded: the service died) are graded at start."""
+    import nbformat
+
+    from kurskit import inbox
+    from kurskit.submission import build_submission
+
+    root = released_example.grading
+    release = nbformat.read(root / "release" / MODULE / "01-kurz.ipynb", 4)
+    answers = {"frist": "72 Stunden", "grundsaetze": None, "rechtsgrundlagen": None}
+    for learner in ("anna", "bernd"):
+        inbox.accept(root, learner, MODULE, "01-kurz.ipynb", build_submission(release, answers),
+                     answers)
+    assert len(inbox.pending(root)) == 2
+    with make_client(released_example) as restarted:
+        for _ in range(100):
+            if not inbox.pending(root):
+                break
+            restarted.get("/api/v1/health")
+        assert restarted.get(f"/api/v1/modules/{MODULE}/submissions/1").json()["score"] == 1.0
+    assert ledger(root) == [("anna", MODULE, 1), ("bernd", MODULE, 1)]
+    assert gradebook_score(root, "bernd") == 1.0
+
+
+def test_an_entry_graded_just_before_a_crash_is_not_graded_twice(released_example):
+    """The gradebook committed but the inbox entry survived: the ledger says it is done."""
+    root = released_example.grading
+    with make_client(released_example) as first:
+        first.post(f"/api/v1/modules/{MODULE}/submissions", json={"answers": RIGHT})
+    # the crash: the inbox entry is back, as if its removal never reached the disk
+    from kurskit import inbox
+
+    entry = inbox.Entry("anna", MODULE, 1, "01-kurz.ipynb", "2026-01-01T00:00:00+00:00")
+    (root / "inbox" / entry.name).write_text(json.dumps(entry.__dict__), "utf-8")
+    before = state(root)
+    with make_client(released_example) as second:
+        for _ in range(100):
+            if not inbox.pending(root):
+                break
+            second.get("/api/v1/health")
+        assert second.get(f"/api/v1/modules/{MODULE}/submissions/1").json()["score"] == 4.0
+    assert not inbox.pending(root)
+    assert ledger(root) == [("anna", MODULE, 1)]
+    assert state(root)["gradebook.db"] == before["gradebook.db"]  # nothing written again
+
+
+def test_submissions_arriving_together_share_one_gradebook_transaction(released_example):
+    import nbformat
+
+    from kurskit import inbox
+    from kurskit.submission import build_submission
+
+    root = released_example.grading
+    release = nbformat.read(root / "release" / MODULE / "01-kurz.ipynb", 4)
+    for number in range(12):
+        inbox.accept(root, f"l{number:02d}", MODULE, "01-kurz.ipynb",
+                     build_submission(release, RIGHT), RIGHT)
+    with make_client(released_example) as service:
+        for _ in range(100):
+            if not inbox.pending(root):
+                break
+            service.get("/api/v1/health")
+        assert service.app.state.worker.batches == [12]
+    assert len(ledger(root)) == 12
+
+
+# --- identity from a trusted proxy header ----------------------------------------------
+
+def test_header_identity_serves_many_learners_and_ignores_the_body(released_example):
+    from kurskit.identity import HeaderIdentity
+
+    url = f"/api/v1/modules/{MODULE}/submissions"
+    with make_client(released_example, identity=HeaderIdentity()) as proxy:
+        anna = proxy.post(url, json={"answers": RIGHT}, headers={"X-Kurskit-Learner": "anna"})
+        bernd = proxy.post(url, json={"answers": {}}, headers={"X-Kurskit-Learner": "bernd"})
+        assert (anna.json()["learner"], anna.json()["score"]) == ("anna", 4.0)
+        assert (bernd.json()["learner"], bernd.json()["score"]) == ("bernd", 0.0)
+        before = state(released_example.grading)
+        for headers in ({}, {"X-Kurskit-Learner": "../anna"},
+                        {"X-Kurskit-Learner": "Anna Admin"}):
+            refused = proxy.post(url, json={"answers": RIGHT}, headers=headers)
+            assert refused.status_code == 401 and refused.json()["message_de"]
+        smuggled = proxy.post(url, json={"answers": RIGHT, "learner": "anna"},
+                              headers={"X-Kurskit-Learner": "bernd"})
+        assert smuggled.status_code == 422
+        assert state(released_example.grading) == before
+        assert [a["attempt"] for a in proxy.get(
+            url, headers={"X-Kurskit-Learner": "bernd"}).json()] == [1]
+
+
+def test_identity_mode_comes_from_the_environment():
+    from kurskit.identity import HeaderIdentity, identity_from_env
+
+    assert identity_from_env({}).name == "local"
+    header = identity_from_env({"KURSKIT_IDENTITY": "header",
+                                "KURSKIT_IDENTITY_HEADER": "X-Remote-User"})
+    assert isinstance(header, HeaderIdentity) and header.header == "X-Remote-User"
+    with pytest.raises(ValueError, match="known: local, header"):
+        identity_from_env({"KURSKIT_IDENTITY": "body"})
