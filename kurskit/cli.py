@@ -93,7 +93,8 @@ def cmd_start(args: argparse.Namespace) -> int:
             return 2
         course = next(c for c in catalog.courses if module in c.modules)
         pools[portal_path(course, module)] = int(size)
-    limits = start.PortalLimits(pool_size=args.pool_size, pools=pools,
+    limits = start.PortalLimits(module_view=args.module_view, pool_size=args.pool_size,
+                                pools=pools,
                                 max_sessions=args.max_sessions, cull_idle=args.cull_idle)
     return start.start(project, ports=ports, learner=args.learner, limits=limits)
 
@@ -171,8 +172,12 @@ def parser() -> argparse.ArgumentParser:
         start_cmd.add_argument(f"--{part}-port", type=int, default=getattr(defaults, part),
                                help=f"port of the {part} (default {getattr(defaults, part)})")
     limits = start.PortalLimits()
+    start_cmd.add_argument("--module-view", choices=("page", "voila"), default=limits.module_view,
+                           help="how the portal opens a module: 'page' = HTML page, no kernel, "
+                                "fast on any PC; 'voila' = the notebook app with widgets, one "
+                                f"kernel per learner (default {limits.module_view})")
     start_cmd.add_argument("--pool-size", type=int, default=limits.pool_size,
-                           help="preheated kernels kept ready per module "
+                           help="Voilà view: preheated kernels kept ready per module "
                                 f"(default {limits.pool_size}; 0 = start kernels on demand)")
     start_cmd.add_argument("--pool", action="append", default=[], metavar="MODULE=SIZE",
                            help="a larger pool for one module, e.g. before a whole office "

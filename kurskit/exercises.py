@@ -22,6 +22,18 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
+from kurskit.feedback import (
+    GRADING_SLOW,
+    SERVICE_DOWN,
+    STILL_GRADING,
+    checks_label,
+    num,
+    question_feedback_html,
+    refused,
+    result_html,
+)
+from kurskit.form_answers import parse_number
+
 SERVICE_URL_ENV = "KURSKIT_SERVICE_URL"
 DEFAULT_SERVICE_URL = "http://127.0.0.1:8870"
 NOT_CHOSEN = "– bitte wählen –"
@@ -77,8 +89,7 @@ class Question:
             self.check_button.description = "Prüfen"
             return
         self.check_button.disabled = left <= 0
-        self.check_button.description = (f"Prüfen (noch {left})" if left > 0
-                                         else "Keine Prüfversuche mehr")
+        self.check_button.description = checks_label(left)
 
     def check(self) -> None:
         """„Prüfen“: the grading side checks this one answer; the key never comes here."""
@@ -104,20 +115,7 @@ class Question:
         return value is not None and value != [] and value != {}
 
     def show_feedback(self, result: dict[str, Any]) -> None:
-        unit = "Punkt" if result["max_points"] == 1 else "Punkten"
-        points = f"{_num(result['points'] or 0)} von {_num(result['max_points'])} {unit}"
-        if result.get("pending"):
-            text, css = f"✎ Wird bewertet (bis zu {_num(result['max_points'])} {unit}).", ""
-        elif result["correct"]:
-            text, css = f"✓ Richtig ({points}).", "kurskit-feedback-right"
-        elif result.get("points"):
-            text, css = f"◐ Teilweise richtig ({points}).", "kurskit-feedback-wrong"
-        elif not result["answered"]:
-            text, css = f"✗ Nicht beantwortet ({points}).", "kurskit-feedback-wrong"
-        else:
-            text, css = f"✗ Nicht richtig ({points}).", "kurskit-feedback-wrong"
-        self.feedback.value = (f'<p class="{css}"><strong>{text}</strong> '
-                               f'{html.escape(result.get("feedback", ""))}</p>')
+        self.feedback.value = question_feedback_html(result)
 
 
 class _Page:
@@ -355,24 +353,6 @@ def ordering(qid: str, prompt: str, items: list[str]) -> None:
     _show(qid, "ordering", prompt, widgets.VBox([intro, *rows, hint]), read, list(selects), write)
 
 
-def parse_number(text: str) -> int | float | None:
-    """A number as Germans type it: '3,5', '1.000', '72'. None when it is not a number."""
-    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
-    if not cleaned:
-        return None
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    elif cleaned.count(".") == 1 and len(cleaned.split(".")[1]) == 3 and cleaned[0] != "0":
-        cleaned = cleaned.replace(".", "")  # '1.000' is a thousand
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    if value != value or value in (float("inf"), float("-inf")):
-        return None
-    return int(value) if value.is_integer() and abs(value) < 1e15 else value
-
-
 def numeric(qid: str, prompt: str, unit: str) -> None:
     field = _labelled(widgets.Text(value="", placeholder="Zahl eingeben",
                                    layout=widgets.Layout(width="12em")), qid)
@@ -387,7 +367,7 @@ def numeric(qid: str, prompt: str, unit: str) -> None:
     inputs = widgets.VBox([widgets.HBox([field, widgets.HTML(value=html.escape(unit))]), hint])
 
     def write(value: Any) -> None:
-        field.value = _num(value)
+        field.value = num(value)
 
     _show(qid, "numeric", prompt, inputs, read, [field], write)
 
@@ -451,7 +431,7 @@ def submit_panel() -> None:
             for item in outcome["questions"]:
                 if item["id"] in PAGE.questions:
                     PAGE.questions[item["id"]].show_feedback(item)
-            result.value = _result_html(outcome)
+            result.value = result_html(outcome)
             button.description = "Erneut abgeben"
         finally:
             button.disabled = False
@@ -468,10 +448,6 @@ class SubmissionFailed(Exception):
     """German message for the learner."""
 
 
-STILL_GRADING = ("Ihre Abgabe ist gespeichert und wird gerade bewertet. Das Ergebnis erscheint "
-                 "hier gleich; bitte schließen Sie die Seite noch nicht.")
-
-
 def submit_answers(module_id: str, answers: dict[str, Any], timeout: float = 120,
                    on_wait: Callable[[], None] | None = None, poll: float = 1.0) -> Any:
     outcome = service_request("POST", f"/modules/{module_id}/submissions", {"answers": answers},
@@ -482,9 +458,7 @@ def submit_answers(module_id: str, answers: dict[str, Any], timeout: float = 120
         if on_wait:
             on_wait()
         if time.monotonic() > deadline:
-            raise SubmissionFailed(
-                "Ihre Abgabe ist gespeichert, die Bewertung dauert aber länger als üblich. "
-                "Bitte laden Sie die Seite später neu; Ihr Ergebnis geht nicht verloren.")
+            raise SubmissionFailed(GRADING_SLOW)
         time.sleep(poll)
         outcome = service_request("GET", f"/modules/{module_id}/submissions/"
                                   f"{int(outcome['attempt'])}")
@@ -508,30 +482,7 @@ def service_request(method: str, path: str, body: Any = None, timeout: float = 3
         try:
             message = json.loads(error.read().decode("utf-8"))["message_de"]
         except Exception:
-            message = f"Die Abgabe wurde abgelehnt (Fehler {error.code})."
+            message = refused(error.code)
         raise SubmissionFailed(message) from None
     except (urllib.error.URLError, TimeoutError, OSError):
-        raise SubmissionFailed(
-            "Der Bewertungsdienst ist gerade nicht erreichbar. Ihre Antworten bleiben auf "
-            "dieser Seite erhalten; bitte versuchen Sie es gleich noch einmal.") from None
-
-
-def _num(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
-
-
-def _result_html(outcome: dict[str, Any]) -> str:
-    score, max_score = outcome["score"], outcome["max_score"]
-    pending = outcome.get("pending_points") or 0
-    automatic = max_score - pending
-    percent = round(100 * score / automatic) if automatic else 0
-    right = sum(1 for q in outcome["questions"] if q["correct"])
-    later = (f"<p>{_num(pending)} weitere Punkte vergibt eine Trainerin oder ein Trainer "
-             "für Ihre Freitext-Antwort.</p>") if pending else ""
-    return (
-        f'<div class="kurskit-result" role="status">'
-        f'<p><strong>Ihr Ergebnis: {_num(score)} von {_num(automatic)} Punkten '
-        f'({percent} %)</strong></p>{later}'
-        f'<p>{right} von {len(outcome["questions"])} Fragen richtig. '
-        f'Abgabe Nr. {outcome["attempt"]} ist gespeichert. Die Erklärungen stehen bei den '
-        f'einzelnen Fragen.</p></div>')
+        raise SubmissionFailed(SERVICE_DOWN) from None

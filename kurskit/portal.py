@@ -1,4 +1,4 @@
-"""The learner portal: release notebooks arranged by course for Voilà, with a German overview.
+"""The learner portal: release notebooks arranged by course, with a German overview.
 
 Folder and file names carry the German titles, because Voilà's overview lists names.
 The notebooks are copies of nbgrader's release versions: no key ever lands here.
@@ -27,7 +27,8 @@ def portal_path(course: Course, module: Module) -> str:
 
 
 def portal_url(base: str, course: Course, module: Module) -> str:
-    return f"{base.rstrip('/')}/voila/render/{quote(portal_path(course, module))}"
+    """Where a module opens: its page (or, with `--module-view voila`, a redirect to Voilà)."""
+    return f"{base.rstrip('/')}/lernen/{quote(portal_path(course, module))}"
 
 
 def build_portal(catalog: Catalog, grading_root: Path, portal_dir: Path) -> list[Path]:

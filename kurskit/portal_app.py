@@ -12,13 +12,16 @@ Run as `python -m kurskit.portal_app <portal dir> [Voilà options]`.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from jupyter_core.utils import ensure_async
 from tornado.web import HTTPError
-from traitlets import Dict, Int
+from traitlets import Dict, Enum, Int
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
+
+from kurskit import portal_pages
 
 # module pages show widgets only; every other lab extension is JavaScript each page parses
 WIDGET_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
@@ -78,7 +81,10 @@ class PortalApp(Voila):
     name = "kurskit-portal"
     max_sessions = Int(60, config=True,
                        help="Module pages (learner kernels) served at once; 0 = no limit.")
-    pool_size = Int(1, config=True, help="Preheated kernels kept ready per module.")
+    module_view = Enum(["page", "voila"], "page", config=True,
+                       help="How the overview opens a module: 'page' (HTML form, no kernel, "
+                            "kurskit.lesson_page) or 'voila' (the notebook app with widgets).")
+    pool_size = Int(0, config=True, help="Preheated kernels kept ready per module (Voilà view).")
     pools = Dict(key_trait=None, value_trait=Int(), config=True,
                  help="Pool size per notebook path below the portal root (overrides "
                       "pool_size), e.g. for a module a whole office takes at once.")
@@ -101,12 +107,16 @@ class PortalApp(Voila):
         settings = super().init_settings()
         settings["kurskit_max_sessions"] = self.max_sessions
         settings["kurskit_sessions"] = SessionCount(self.kernel_manager)
+        settings["kurskit_module_view"] = self.module_view
         return settings
 
     def init_handlers(self) -> list:
-        return [(handler[0], CappedVoilaHandler, *handler[2:])
-                if handler[1] is TornadoVoilaHandler else handler
-                for handler in super().init_handlers()]
+        voila = [(handler[0], CappedVoilaHandler, *handler[2:])
+                 if handler[1] is TornadoVoilaHandler else handler
+                 for handler in super().init_handlers()]
+        pages = portal_pages.handlers(Path(self.root_dir), self.server_url, self.base_url,
+                                      Path(portal_pages.__file__).parent / "static")
+        return [*pages, *voila]  # before Voilà's catch-all static handler
 
 
 main = PortalApp.launch_instance

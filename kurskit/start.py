@@ -48,7 +48,8 @@ def service_command(port: int) -> list[str]:
 class PortalLimits:
     """How many learners the portal serves and how fast (see kurskit.portal_app)."""
 
-    pool_size: int = 1  # preheated kernels per module
+    module_view: str = "page"  # "page": HTML form, no kernel; "voila": the widget app
+    pool_size: int = 0  # preheated kernels per module (Voilà view)
     pools: dict[str, int] = field(default_factory=dict)  # portal path -> pool size
     max_sessions: int = 60  # learner kernels at once (≈ 60 MB each)
     cull_idle: int = 900  # seconds before an idle kernel without a browser is stopped
@@ -66,6 +67,7 @@ def voila_command(portal_dir: Path, port: int, limits: PortalLimits | None = Non
             "--VoilaConfiguration.strip_sources=True",
             "--VoilaConfiguration.show_tracebacks=False",
             "--VoilaConfiguration.theme=light", "--VoilaConfiguration.classic_tree=True",
+            f"--PortalApp.module_view={limits.module_view}",
             f"--PortalApp.pool_size={limits.pool_size}", *pools,
             f"--PortalApp.max_sessions={limits.max_sessions}",
             f"--VoilaKernelManager.fill_delay={limits.fill_delay}",

@@ -31,11 +31,19 @@ class Portal:
     log: Path
 
     def module_url(self, module_id: str) -> str:
+        """The module in Voilà (the widget view)."""
+        return f"{self.url}/voila/render/{self._path(module_id)}"
+
+    def page_url(self, module_id: str) -> str:
+        """The module as the portal's HTML page (the default view)."""
+        return f"{self.url}/lernen/{self._path(module_id)}"
+
+    def _path(self, module_id: str) -> str:
         catalog = load_catalog(self.project.courses)
         module = catalog.module(module_id)
         assert module is not None, module_id
         course = next(c for c in catalog.courses if module in c.modules)
-        return f"{self.url}/voila/render/{quote(portal_path(course, module))}"
+        return quote(portal_path(course, module))
 
     def kernel_pids(self) -> set[int]:
         """The portal's learner and pool kernels (ipykernel children of Voilà)."""
@@ -69,13 +77,15 @@ def kernel_rss_mb(parent: int) -> dict[int, float]:
 
 @contextmanager
 def serve_portal(project: Project, learner: str, limits: PortalLimits | None = None,
-                 log: Path | None = None) -> Iterator[Portal]:
+                 log: Path | None = None,
+                 service_env: dict[str, str] | None = None) -> Iterator[Portal]:
     voila_port, service_port = free_port(), free_port()
     service_url = f"http://127.0.0.1:{service_port}"
     log = log or project.root / "voila.log"
     service = subprocess.Popen(
         service_command(service_port), cwd=project.root,
-        env={**os.environ, "KURSKIT_ROOT": str(project.root), "KURSKIT_LEARNER": learner})
+        env={**os.environ, "KURSKIT_ROOT": str(project.root), "KURSKIT_LEARNER": learner,
+             **(service_env or {})})
     with open(log, "w") as log_file:
         voila = subprocess.Popen(
             voila_command(project.portal, voila_port, limits), cwd=project.root,

@@ -1,5 +1,6 @@
-"""End to end in real Chromium: open the module in Voilà, answer, "Abgeben", see the score
-that nbgrader's gradebook holds."""
+"""End to end in real Chromium: open the module in Voilà (the widget view, `kurskit start
+--module-view voila`), answer, "Abgeben", see the score that nbgrader's gradebook holds.
+The default HTML module page has its own tests in test_portal_pages.py."""
 
 import time
 from urllib.parse import quote
@@ -74,8 +75,9 @@ def test_learner_answers_submits_and_sees_the_gradebook_score(chromium, portal, 
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     page.goto(portal + "/")
     page.get_by_role("link", name=course.title).click()
+    assert page.get_by_role("link", name=module.title).count() == 1
     started = time.perf_counter()
-    page.get_by_role("link", name=module.title).click()
+    page.goto(f"{portal}/voila/render/{quote(portal_path(course, module))}")  # widget view
     submit = page.get_by_role("button", name="Abgeben")
     submit.wait_for(timeout=60_000)
     print(f"time to interactive: {time.perf_counter() - started:.2f} s")

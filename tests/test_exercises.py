@@ -17,7 +17,6 @@ from kurskit.exercises import (
     multiple_choice,
     numeric,
     ordering,
-    parse_number,
     short_text,
     single_choice,
     start_module,
@@ -224,14 +223,6 @@ def test_ordering_numeric_and_short_text_widgets():
     (text,) = widgets_of(PAGE.questions["artikel"])
     text.value = "  Art. 33 "
     assert PAGE.questions["artikel"].answer() == "Art. 33"
-
-
-@pytest.mark.parametrize("typed, number", [
-    ("72", 72), ("2,5", 2.5), ("1.000", 1000), ("0.5", 0.5), ("1.000,5", 1000.5), (" 3 ", 3),
-    ("", None), ("drei", None), ("nan", None), ("inf", None),
-])
-def test_numbers_are_read_as_germans_type_them(typed, number):
-    assert parse_number(typed) == number
 
 
 def test_free_text_widget_and_pending_feedback():
