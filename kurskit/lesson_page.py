@@ -27,6 +27,7 @@ from kurskit.module_notebook import QUESTION_SUFFIX, SETUP_ID, SUBMIT_ID
 from kurskit.questions import KINDS, QuestionSpec, SpecError
 
 TEMPLATES = Path(__file__).parent / "templates" / "lernseite"
+STATIC = Path(__file__).parent / "static"
 ENVIRONMENT = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                  autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
@@ -93,8 +94,8 @@ def _read_page(release: Path, _mtime: int, _size: int) -> LessonPage:
     return LessonPage(module_id, title or module_id, tuple(blocks), has_submit)
 
 
-def render(page: LessonPage, *, api: str, static: str, overview: str,
-           draft: dict[str, Any] | None, rng: random.Random | None = None) -> str:
+def render(page: LessonPage, *, api: str, overview: str, draft: dict[str, Any] | None,
+           rng: random.Random | None = None) -> str:
     """The whole HTML page; `draft` (the service's draft, None if unreachable) fills it in."""
     rng = rng or random.Random()
     answers = (draft or {}).get("answers") or {}
@@ -112,8 +113,14 @@ def render(page: LessonPage, *, api: str, static: str, overview: str,
                                "disabled": left is not None and left <= 0})
         views.append(view)
     return ENVIRONMENT.get_template("modul.html.j2").render(
-        page=page, views=views, api=api, static=static, overview=overview,
+        page=page, views=views, api=api, overview=overview, css=_static("lernseite.css"),
+        script=_static("lernseite.js"),
         service_down=draft is None, word_true=TRUE, word_false=FALSE)
+
+
+@lru_cache(maxsize=4)
+def _static(name: str) -> str:
+    return (STATIC / name).read_text("utf-8")
 
 
 def _question_view(question: Question, answer: Any, rng: random.Random) -> dict[str, Any]:

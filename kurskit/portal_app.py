@@ -114,8 +114,7 @@ class PortalApp(Voila):
         voila = [(handler[0], CappedVoilaHandler, *handler[2:])
                  if handler[1] is TornadoVoilaHandler else handler
                  for handler in super().init_handlers()]
-        pages = portal_pages.handlers(Path(self.root_dir), self.server_url, self.base_url,
-                                      Path(portal_pages.__file__).parent / "static")
+        pages = portal_pages.handlers(Path(self.root_dir), self.server_url, self.base_url)
         return [*pages, *voila]  # before Voilà's catch-all static handler
 
 

@@ -18,13 +18,14 @@ import html
 import json
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
-from tornado.web import HTTPError, RequestHandler, StaticFileHandler
+from tornado.web import HTTPError, RequestHandler
 
 from kurskit.feedback import (
     GRADING_SLOW,
@@ -40,6 +41,9 @@ from kurskit.lesson_page import LessonPage, NotAModule, read_page, render
 DEFAULT_SERVICE_URL = "http://127.0.0.1:8870"
 BODY_LIMIT = 256 * 1024  # a page's fields; the service refuses answers above its own limit
 GRADE_WAIT = 120.0  # seconds the portal asks after a submission before it gives up waiting
+# calls to the grading service at once: tornado's default (10) would let ten learners who
+# wait for their grade hold up every other learner's page
+SERVICE_CALLS = 500
 LOG = logging.getLogger("kurskit.portal")
 NOT_FOUND = ("Diese Lerneinheit gibt es im Lernportal nicht. Bitte wählen Sie sie in der "
              "Kursübersicht aus.")
@@ -116,7 +120,7 @@ class ModulePageHandler(ModulePageBase):
         course = path.rsplit("/", 1)[0] if "/" in path else ""
         self.set_header("Cache-Control", "no-store")  # the page carries the learner's answers
         self.write(render(
-            page, api=f"{base}lernen/{quote(path)}", static=f"{base}kurskit-static/",
+            page, api=f"{base}lernen/{quote(path)}",
             overview=f"{base}voila/tree/{quote(course)}" if course else base, draft=draft))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
@@ -155,8 +159,7 @@ class ModuleCallHandler(ModulePageBase):
             if action == "entwurf":
                 await self.service("PUT", f"/modules/{page.module_id}/draft",
                                    {"answers": answers}, timeout=10)
-                self.write({"gespeichert": "<em>Zwischengespeichert um "
-                                           f"{time.strftime('%H:%M')} Uhr.</em>"})
+                self.write({"gespeichert": True})  # the page tells the time, in its zone
             elif action == "pruefen" and qid in page.questions:
                 await self.check(page, qid, answers[qid])
             elif action == "abgeben":
@@ -234,15 +237,24 @@ class ModuleCallHandler(ModulePageBase):
                     "ergebnis": result_html(outcome)})
 
 
-def handlers(root: Path, server_url: str, base_url: str,
-             static: Path) -> list[tuple[str, type, dict]]:
+def warm_up(root: Path) -> None:
+    """Read every module once, so that no learner waits for the first reading of a module."""
+    for notebook in sorted(root.rglob("*.ipynb")):
+        try:
+            read_page(notebook)
+        except (NotAModule, OSError) as error:
+            LOG.warning("%s", error)
+
+
+def handlers(root: Path, server_url: str, base_url: str) -> list[tuple[str, type, dict]]:
     """Routes below `server_url`; links on the pages start with `base_url` (as in Voilà)."""
+    threading.Thread(target=warm_up, args=(root,), name="kurskit-warm-up", daemon=True).start()
+    AsyncHTTPClient.configure(None, max_clients=SERVICE_CALLS)
     args = {"root": root, "base_url": base_url}
     route = server_url.rstrip("/")
     return [
         (f"{route}/lernen/(.+\\.ipynb)", ModulePageHandler, args),
         (f"{route}/lernen/(.+\\.ipynb)/(entwurf|abgeben)", ModuleCallHandler, args),
         (f"{route}/lernen/(.+\\.ipynb)/(pruefen)/([^/]+)", ModuleCallHandler, args),
-        (f"{route}/kurskit-static/(.*)", StaticFileHandler, {"path": str(static)}),
     ]
 

@@ -41,7 +41,7 @@ def pages(project):
 
 
 def show(page, draft=None, seed=1):
-    return render(page, api="/lernen/x.ipynb", static="/kurskit-static/", overview="/",
+    return render(page, api="/lernen/x.ipynb", overview="/",
                   draft=draft, rng=random.Random(seed))
 
 

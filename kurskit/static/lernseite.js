@@ -31,6 +31,7 @@
       return (c.type === 'radio' || c.type === 'checkbox') ? c.checked : c.value.trim() !== '';
     });
     if (kind === 'ordering') { return filled.length === controls.length && !repeated(question); }
+    if (kind === 'numeric') { return filled.length > 0 && !question.querySelector('.kk-zahl').textContent; }
     return filled.length > 0;
   }
 
@@ -80,8 +81,11 @@
 
   function saveDraft(keepalive) {
     if (timer !== null) { clearTimeout(timer); timer = null; }
-    return post('/entwurf', { felder: fields() }, keepalive).then(function (data) {
-      if (saved) { saved.innerHTML = data.gespeichert; }
+    return post('/entwurf', { felder: fields() }, keepalive).then(function () {
+      if (saved) {
+        var time = new Date().toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit' });
+        saved.innerHTML = '<em>Zwischengespeichert um ' + time + ' Uhr.</em>';
+      }
     }, function () {
       if (saved) {
         saved.innerHTML = '<em>Zwischenspeichern gerade nicht möglich – Ihre Antworten ' +
@@ -162,4 +166,6 @@
   questions.forEach(hints);
   showProgress();
   document.documentElement.setAttribute('data-kk-bereit', '');
+  // User Timing mark: when „Abgeben“ works (read by the portal benchmark and by RUM tools)
+  if (window.performance && performance.mark) { performance.mark('kk-bereit'); }
 })();

@@ -4,17 +4,19 @@ Run by `make bench`. It releases the real catalogue into a throw-away project an
 the grading service and the portal as `kurskit start` does, twice:
 
 1. The default module view (the HTML page, `kurskit.lesson_page`), with many learners
-   behind a trusted proxy (header identity, one learner id per browser context). It opens
-   the module alone three times (the baseline of this run), then N times at once, each
-   learner in their own browser context. A page is interactive when its „Abgeben“ button
-   is visible and its script is ready.
+   behind a trusted proxy (header identity, one learner id per browser context). Each
+   learner has the course overview open in their own browser context; one opens the
+   module alone three times (the baseline of this run), then N open it at once. Timed is
+   the step from the start of the navigation to the page's `kk-bereit` mark: „Abgeben“
+   visible, enabled and wired (browser start-up is not: in an office each learner's
+   browser runs on their own PC, here all share the server's two cores).
 2. The Voilà widget view (`kurskit start --module-view voila`) with the module's preheated
    pool sized for the rush (`--pool MODULE=N`): the same N learners at once, for the
    learner kernels' memory and as a reference for the page view.
 
-The last lines are the results:
-  voila-tti: … (reference)   session-rss: … MB per learner kernel
-  cpu-per-page: …            lesson-tti: p50 … s, p95 … s (N concurrent)
+The last lines are the results (lesson-tti last):
+  baseline: …   voila-tti: … (reference)   session-rss: … MB per learner kernel
+  cpu-per-page: … (per view)   lesson-tti: p50 … s, p95 … s (N concurrent, …)
 """
 
 from __future__ import annotations
@@ -40,29 +42,44 @@ from kurskit.start import PortalLimits  # noqa: E402
 from portal_server import kernel_rss_mb, serve_portal  # noqa: E402
 
 BASELINE_VIEWS = 3
-USABLE_SUBMIT = """() => Array.from(document.querySelectorAll('button')).some(
-    b => b.textContent.trim() === 'Abgeben' && !b.disabled && b.offsetParent !== null)"""
-PAGE_READY = ("() => document.documentElement.hasAttribute('data-kk-bereit') && ("
-              + USABLE_SUBMIT + ")()")
+# both module views set this User Timing mark once „Abgeben“ is visible, enabled and wired
+READY_MARK = "kk-bereit"
+MARKED = f"() => performance.getEntriesByName('{READY_MARK}').length > 0"
+WHEN_READY = (f"() => [performance.getEntriesByName('{READY_MARK}')[0].startTime, "
+              "performance.timeOrigin]")
 
 
-async def open_module(browser, url: str, results: list[float], errors: list[str],
-                      hold: float = 0.0, learner: str | None = None,
-                      ready: str = USABLE_SUBMIT) -> None:
-    """One learner: a fresh browser context opens the module; time until „Abgeben“ works."""
+async def open_module(browser, url: str, run: Run, alone: bool = False, hold: float = 0.0,
+                      learner: str | None = None, overview: str | None = None,
+                      together: asyncio.Barrier | None = None) -> None:
+    """One learner in their own browser context: the course overview is open (as when a
+    trainer says "now open module 1"); then the module; time until „Abgeben“ works.
+
+    Each learner's browser runs on their own PC in the office; here all share the server's
+    two cores, so the browsers start and show the overview before the clock runs. The
+    time is read in the page (the page's `kk-bereit` mark, Navigation Timing's clock: from
+    the start of the navigation), so the benchmark's own polling of 20 pages through one
+    Playwright driver does not count; the time from the benchmark's `goto` call to the
+    mark (which does include the driver) is kept too.
+    """
     headers = {"X-Kurskit-Learner": learner} if learner else None  # what the proxy would add
     context = await browser.new_context(extra_http_headers=headers)
-    page = await context.new_page()
-    started = time.perf_counter()
     try:
+        page = await context.new_page()
+        if overview:
+            await page.goto(overview, timeout=180_000)
+        if together is not None:
+            await together.wait()  # every learner is ready: open the module at once
+        clicked = time.time()
         await page.goto(url, wait_until="commit", timeout=180_000)
-        # a cheap check every 50 ms: Playwright's role locator recomputes accessible names
-        # over the whole page each poll, which on 20 pages costs more CPU than the pages
-        await page.wait_for_function(ready, polling=50, timeout=180_000)
-        results.append(time.perf_counter() - started)
+        await page.wait_for_function(MARKED, polling=100, timeout=180_000)
+        ready_ms, origin_ms = await page.evaluate(WHEN_READY)
+        (run.alone if alone else run.together).append(ready_ms / 1000)
+        if not alone:
+            run.from_goto.append((origin_ms + ready_ms) / 1000 - clicked)
         await asyncio.sleep(hold)  # keep the page, and so its kernel, open
     except Exception as error:  # a failed page is reported, not hidden
-        errors.append(str(error).splitlines()[0])
+        run.errors.append(str(error).splitlines()[0])
     finally:
         await context.close()
 
@@ -115,7 +132,7 @@ def main() -> int:
         return 1
     baseline = statistics.median(pages.alone)
     print(f"baseline: one learner alone opens the module page, median {baseline:.2f} s "
-          f"({BASELINE_VIEWS} page views, same run)")
+          f"from navigation start ({BASELINE_VIEWS} page views, same run)")
     voila_p50 = percentile(voila.together, 0.5)
     print(f"voila-tti: p50 {voila_p50:.2f} s, p95 {percentile(voila.together, 0.95):.2f} s "
           f"({len(voila.together)} concurrent, Voilà widget view with a preheated pool; "
@@ -128,9 +145,12 @@ def main() -> int:
         print(f"cpu-per-page ({run.name}): Chromium {run.cpu['chromium'] / n:.2f} s, portal "
               f"side (Voilà, kernels, service) {run.cpu['portal'] / n:.2f} s ({n} pages, "
               "2 cores shared)")
-    print(f"lesson-tti: p50 {percentile(pages.together, 0.5):.2f} s, "
-          f"p95 {percentile(pages.together, 0.95):.2f} s ({len(pages.together)} concurrent; "
-          f"{percentile(pages.together, 0.5) / baseline:.1f}x the single-learner median)")
+    p50 = percentile(pages.together, 0.5)
+    print(f"lesson-tti: p50 {p50:.2f} s, p95 {percentile(pages.together, 0.95):.2f} s "
+          f"({len(pages.together)} concurrent, from navigation start; {p50 / baseline:.1f}x the "
+          f"single-learner median; from the benchmark's goto: p50 "
+          f"{percentile(pages.from_goto, 0.5):.2f} s, "
+          f"p95 {percentile(pages.from_goto, 0.95):.2f} s)")
     return 0 if not (pages.errors or voila.errors) else 1
 
 
@@ -138,16 +158,20 @@ class Run:
     def __init__(self, name: str) -> None:
         self.name = name
         self.alone: list[float] = []
-        self.together: list[float] = []
+        self.together: list[float] = []  # seconds from navigation start to the mark
+        self.from_goto: list[float] = []
         self.errors: list[str] = []
         self.rss: list[float] = []
         self.cpu: dict[str, float] = {}
 
 
-async def rush(browser, run: Run, url: str, learners: int, hold: float, ready: str,
+async def rush(browser, run: Run, url: str, overview: str, learners: int, hold: float,
                kernels_of: int | None = None, header: bool = False) -> None:
     """`learners` open the module at once; CPU split (and kernel RSS) measured meanwhile."""
+    together = asyncio.Barrier(learners + 1)
+
     async def measure() -> None:
+        await together.wait()
         before = cpu_seconds()
         while len(run.together) + len(run.errors) < learners:
             await asyncio.sleep(0.2)
@@ -158,9 +182,15 @@ async def rush(browser, run: Run, url: str, learners: int, hold: float, ready: s
 
     print(f"… {learners} learners open the module at once ({run.name})", file=sys.stderr)
     await asyncio.gather(measure(), *[
-        open_module(browser, url, run.together, run.errors, hold=hold, ready=ready,
+        open_module(browser, url, run, hold=hold, overview=overview, together=together,
                     learner=f"bench-{n:03d}" if header else None)
         for n in range(learners)])
+
+
+def course_overview(page_url: str) -> str:
+    """The portal's page of the module's course (what the learner has open before)."""
+    base, _, path = page_url.partition("/lernen/")
+    return f"{base}/voila/tree/{path.rsplit('/', 1)[0]}"
 
 
 def measure_pages(project, args) -> Run:
@@ -171,16 +201,16 @@ def measure_pages(project, args) -> Run:
     with serve_portal(project, "bench", PortalLimits(),
                       service_env={"KURSKIT_IDENTITY": "header"}) as portal:
         url = portal.page_url(args.module)
+        overview = course_overview(url)
 
         async def go() -> None:
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(
                     executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 for n in range(BASELINE_VIEWS):  # the baseline: one learner at a time
-                    await open_module(browser, url, run.alone, run.errors, ready=PAGE_READY,
-                                      learner=f"allein-{n}")
-                await rush(browser, run, url, args.learners, hold=5.0, ready=PAGE_READY,
-                           header=True)
+                    await open_module(browser, url, run, alone=True, learner=f"allein-{n}",
+                                      overview=overview)
+                await rush(browser, run, url, overview, args.learners, hold=5.0, header=True)
                 await browser.close()
 
         asyncio.run(go())
@@ -203,8 +233,8 @@ def measure_voila(project, args, modules: int, pools: dict[str, int]) -> Run:
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(
                     executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                await rush(browser, run, url, args.learners, hold=20.0, ready=USABLE_SUBMIT,
-                           kernels_of=portal.voila.pid)
+                await rush(browser, run, url, course_overview(portal.page_url(args.module)),
+                           args.learners, hold=20.0, kernels_of=portal.voila.pid)
                 await browser.close()
 
         asyncio.run(go())
