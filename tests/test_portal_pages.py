@@ -12,6 +12,7 @@ import pytest
 from conftest import axe_violations, make_project
 from kurskit.build import release_all
 from kurskit.grading import db_url
+from learner_actions import answer, pruefen_reveals_only_its_own_explanation
 from portal_server import serve_portal
 
 pytestmark = [pytest.mark.browser, pytest.mark.nbgrader]
@@ -46,35 +47,6 @@ def gradebook_score(project, module_id, learner=LEARNER):
 
     with Gradebook(db_url(project.grading)) as gradebook:
         return gradebook.find_submission(module_id, learner).score
-
-
-def answer(question, exercise, right: bool):
-    """Answer one question of the page like a learner (by the controls' labels)."""
-    kind, spec = exercise.spec.kind, exercise.spec
-    if kind == "single_choice":
-        wrong = next(o for o in spec.choices["options"] if o != exercise.solution)
-        question.get_by_role("radio", name=exercise.solution if right else wrong,
-                             exact=True).check()
-    elif kind == "multiple_choice":
-        for option in exercise.solution:
-            question.get_by_role("checkbox", name=option, exact=True).check()
-    elif kind == "matching":
-        for case, category in exercise.solution.items():
-            question.get_by_role("combobox", name=case, exact=True).select_option(label=category)
-    elif kind == "true_false":
-        for statement, truth in exercise.solution.items():
-            question.get_by_role("group", name=statement, exact=True).get_by_role(
-                "radio", name="richtig" if truth else "falsch").check()
-    elif kind == "ordering":
-        for index, item in enumerate(exercise.solution):
-            question.get_by_role("combobox", name=f"Schritt {index + 1}").select_option(
-                label=item)
-    elif kind == "numeric":
-        question.get_by_role("textbox").fill(str(exercise.solution).replace(".", ","))
-    elif kind == "short_text":
-        question.get_by_role("textbox").fill(exercise.solution[0])
-    elif kind == "free_text":
-        question.get_by_role("textbox").fill("Sehr geehrte Frau Berg, ...")
 
 
 def open_page(chromium, url):
@@ -170,11 +142,7 @@ def test_drafts_survive_reload_and_closing_and_pruefen_checks_one(chromium, port
         answer(questions.nth(index), exercise, right=True)
     page.get_by_text("Zwischengespeichert um").wait_for(timeout=15_000)
 
-    first = questions.nth(0)
-    first.get_by_role("button", name="Prüfen (noch 2)").click()
-    first.get_by_text("✓ Richtig").wait_for(timeout=15_000)
-    assert exercises[0].explanation in first.inner_text()
-    assert exercises[1].explanation not in page.content()  # only the checked question
+    pruefen_reveals_only_its_own_explanation(page, questions, exercises)
 
     answer(questions.nth(2), exercises[2], right=True)  # then the browser is closed at once
     context.close()
