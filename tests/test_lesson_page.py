@@ -122,7 +122,7 @@ def test_shuffling_keeps_every_choice_and_its_index(released_example):
 def test_checks_switched_off_and_service_down(released_example):
     _, page = next(iter(pages(released_example)))
     html = show(page, {"answers": {}, "checks_left": {}, "checks_per_question": 0})
-    assert "kk-pruefen" not in html
+    assert 'class="kk-pruefen"' not in html
     assert "Bewertungsdienst ist gerade nicht erreichbar" in show(page, None)
 
 
