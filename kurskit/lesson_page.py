@@ -60,7 +60,7 @@ def read_page(release: Path) -> LessonPage:
     return _read_page(release, stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _read_page(release: Path, _mtime: int, _size: int) -> LessonPage:
     try:
         notebook = nbformat.read(release, as_version=4)
@@ -85,7 +85,7 @@ def _read_page(release: Path, _mtime: int, _size: int) -> LessonPage:
         elif grade_id == SUBMIT_ID:
             has_submit = True
         elif nbg.get("solution") or grade_id.endswith(QUESTION_SUFFIX):
-            spec = _question(cell.source)
+            spec = question_in(cell.source)
             if spec is None:
                 raise NotAModule(f"{release}: cell {grade_id!r} holds no question call")
             blocks.append(Question(sum(isinstance(b, Question) for b in blocks) + 1, spec))
@@ -185,7 +185,8 @@ def _module_id(source: str) -> str:
     return ""
 
 
-def _question(source: str) -> QuestionSpec | None:
+def question_in(source: str) -> QuestionSpec | None:
+    """The question call at the top of a release cell, read with ast (never executed)."""
     for call in _calls(source):
         kind = KINDS.get(call.func.id)  # type: ignore[attr-defined]
         if kind is not None:

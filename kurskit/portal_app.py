@@ -1,9 +1,11 @@
-"""The learner portal server: Voilà with preheated kernels, a session cap and idle culling.
+"""The learner portal server: Voilà, the module pages, and bounds for Voilà's kernels.
 
-Voilà starts one kernel per open module page and has no upper bound (voila issue #617).
-`PortalApp` is Voilà's own application with one change: a module page is refused with a
-German "portal full" page (HTTP 503, `503.html` of the kurskit template) once
-`max_sessions` learner kernels run. Preheated pool kernels do not count: they are
+`PortalApp` is Voilà's own application. It adds the module pages (`/lernen/…`, see
+`kurskit.portal_pages`), the default way a module opens: plain HTML, no kernel. For the
+Voilà widget view (`module_view = "voila"`) it bounds what Voilà leaves open. Voilà
+starts one kernel per open module page with no upper bound (voila issue #617), so a page
+is refused with a German "portal full" page (HTTP 503, `503.html` of the kurskit
+template) once `max_sessions` learner kernels run. Preheated pool kernels do not count: they are
 bounded by the pool sizes. Idle culling is jupyter_server's (`MappingKernelManager.
 cull_idle_timeout`), which Voilà's pool manager already keeps away from pooled kernels.
 

@@ -8,7 +8,6 @@ trainer's grading guidance can reach the handbook even if the release changed.
 
 from __future__ import annotations
 
-import ast
 import base64
 import binascii
 import re
@@ -20,8 +19,9 @@ import nbformat
 
 from kurskit.catalog import Catalog, Module
 from kurskit.handbook.terms import TermLinker
+from kurskit.lesson_page import question_in
 from kurskit.module_notebook import QUESTION_SUFFIX, SETUP_ID, SUBMIT_ID
-from kurskit.questions import KINDS, QuestionSpec, SpecError
+from kurskit.questions import QuestionSpec
 
 # German names of the question types, as the handbook shows them
 KIND_NAMES = {
@@ -86,7 +86,7 @@ def read_lesson(release: Path, picture_prefix: str, linker: TermLinker | None = 
             elif grade_id and grade_id != SETUP_ID and not nbg.get("grade") and (
                     nbg.get("solution") or grade_id.endswith(QUESTION_SUFFIX)):
                 lesson.questions += 1
-                parts.append(question_box(lesson.questions, _question(cell.source)))
+                parts.append(question_box(lesson.questions, question_in(cell.source)))
     lesson.markdown = "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
     return lesson
 
@@ -101,23 +101,6 @@ def question_box(number: int, spec: QuestionSpec | None) -> str:
     prompt = spec.prompt if spec else "Diese Frage beantworten Sie im Lernportal."
     body = "\n".join(f"    {line}" if line.strip() else "" for line in prompt.splitlines())
     return f"!!! question \"Frage {number}{kind}\"\n{body}"
-
-
-def _question(source: str) -> QuestionSpec | None:
-    """The question call at the top of a release cell, read with ast (never executed)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    for statement in tree.body:
-        call = statement.value if isinstance(statement, ast.Expr) else None
-        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-                and call.func.id in KINDS):
-            try:
-                return KINDS[call.func.id].spec_from_call(call)
-            except SpecError:
-                return None
-    return None
 
 
 def _pictures(cell: Any, prefix: str, pictures: dict[str, bytes]) -> str:
