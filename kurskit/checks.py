@@ -1,86 +1,21 @@
-"""Check functions called from the hidden tests of a module (run by nbgrader in a kernel).
+"""What hidden tests import: `from kurskit.checks import check_single_choice`, ….
 
-A wrong answer raises AssertionError, so nbgrader gives the test cell 0 points; a right
-answer returns None, so it gives full points. With partial credit (`points=` given) a
-partly right answer returns the points it earns: nbgrader takes a number as the cell's
-output as its score. The message is the author's explanation in German, which nbgrader's
-feedback shows. Nothing here may write to stderr: nbgrader counts any stderr output as a
-failed test.
+A contract for course authors and for the hidden tests that nbgrader's gradebooks keep,
+which must still run years later; the check functions live in `kurskit.authoring.checks`.
 """
 
-from __future__ import annotations
+from kurskit.authoring.checks import (
+    WrongAnswer,
+    check_matching,
+    check_multiple_choice,
+    check_numeric,
+    check_ordering,
+    check_short_text,
+    check_single_choice,
+    check_true_false,
+    normalize_text,
+)
 
-from typing import Any, NoReturn
-
-
-class WrongAnswer(AssertionError):
-    pass
-
-
-def _fail(explanation: str) -> NoReturn:
-    raise WrongAnswer(f"Leider nicht richtig. {explanation}")
-
-
-def check_single_choice(answer: Any, solution: str, explanation: str) -> None:
-    if not isinstance(answer, str) or answer != solution:
-        _fail(explanation)
-
-
-def _partial(fraction: float, points: float | None, explanation: str) -> float | None:
-    """None for full credit, the earned points for partial credit, else WrongAnswer."""
-    if fraction >= 1:
-        return None
-    if points is None or fraction <= 0:
-        _fail(explanation)
-    return round(points * fraction, 2)
-
-
-def check_multiple_choice(answer: Any, solution: list[str], explanation: str,
-                          points: float | None = None) -> float | None:
-    """Partial credit: each right choice earns, each wrong choice costs 1/len(solution)."""
-    if (not isinstance(answer, list | tuple) or len(set(answer)) != len(answer)
-            or not all(isinstance(a, str) for a in answer)):
-        _fail(explanation)
-    right = sum(1 for a in answer if a in solution)
-    wrong = len(answer) - right
-    return _partial((right - wrong) / len(solution), points, explanation)
-
-
-def check_matching(answer: Any, solution: dict[str, str], explanation: str,
-                   points: float | None = None) -> float | None:
-    """Partial credit: the share of cases matched right."""
-    if not isinstance(answer, dict):
-        _fail(explanation)
-    right = sum(1 for case, category in solution.items() if answer.get(case) == category)
-    return _partial(right / len(solution), points, explanation)
-
-
-def check_true_false(answer: Any, solution: dict[str, bool], explanation: str,
-                     points: float | None = None) -> float | None:
-    """Partial credit: the share of statements judged right."""
-    if not isinstance(answer, dict):
-        _fail(explanation)
-    right = sum(1 for s, truth in solution.items() if answer.get(s) is truth)
-    return _partial(right / len(solution), points, explanation)
-
-
-def check_ordering(answer: Any, solution: list[str], explanation: str) -> None:
-    if not isinstance(answer, list | tuple) or list(answer) != list(solution):
-        _fail(explanation)
-
-
-def check_numeric(answer: Any, solution: float, explanation: str, tolerance: float = 0) -> None:
-    if (isinstance(answer, bool) or not isinstance(answer, int | float)
-            or abs(answer - solution) > tolerance):
-        _fail(explanation)
-
-
-def normalize_text(text: str) -> str:
-    """Case, inner whitespace and a final period do not matter in a short answer."""
-    return " ".join(text.casefold().split()).rstrip(".").strip()
-
-
-def check_short_text(answer: Any, accepted: list[str], explanation: str) -> None:
-    if not isinstance(answer, str) or normalize_text(answer) not in {
-            normalize_text(a) for a in accepted}:
-        _fail(explanation)
+__all__ = ["WrongAnswer", "check_matching", "check_multiple_choice", "check_numeric",
+           "check_ordering", "check_short_text", "check_single_choice", "check_true_false",
+           "normalize_text"]

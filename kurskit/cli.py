@@ -7,16 +7,18 @@ import os
 import sys
 from pathlib import Path
 
-from kurskit import build, competences, lint, report, start
-from kurskit.catalog import load_catalog
-from kurskit.portal import portal_path
+from kurskit import deployment, start
+from kurskit.authoring.catalog import load_catalog
+from kurskit.layout import Project, gradebook_file, portal_path
+from kurskit.release import build, check
+from kurskit.reporting import competences, progress
 
 
-def _project(args: argparse.Namespace) -> build.Project:
-    root = Path(args.root or os.environ.get("KURSKIT_ROOT") or Path.cwd()).resolve()
-    if not (root / "courses").is_dir():
-        raise SystemExit(f"error: {root} has no courses/ folder (use --root)")
-    return build.Project(root)
+def _project(args: argparse.Namespace) -> Project:
+    project = Project(Path(args.root).resolve()) if args.root else Project.from_env()
+    if not project.courses.is_dir():
+        raise SystemExit(f"error: {project.root} has no courses/ folder (use --root)")
+    return project
 
 
 def _progress(message: str) -> None:
@@ -26,8 +28,8 @@ def _progress(message: str) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     project = _project(args)
     try:
-        problems = lint.check(project.courses, project.grading,
-                              with_nbgrader=not args.static, progress=_progress)
+        problems = check.check(project.courses, project.grading,
+                               with_nbgrader=not args.static, progress=_progress)
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -58,13 +60,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     project = _project(args)
     output = Path(args.output).resolve() if args.output else project.report
-    if not (project.grading / "gradebook.db").is_file():
-        print(f"error: no gradebook at {project.grading / 'gradebook.db'}; "
+    if not gradebook_file(project.grading).is_file():
+        print(f"error: no gradebook at {gradebook_file(project.grading)}; "
               "run `kurskit build` first", file=sys.stderr)
         return 1
-    result = report.make_report(project.grading, load_catalog(project.courses), output,
-                                progress=_progress)
-    for line in report.summary(result):
+    result = progress.make_report(project.grading, load_catalog(project.courses), output,
+                                  progress=_progress)
+    for line in progress.summary(result):
         print(line)
     print(f"progress report: {output}")
     return 0
@@ -102,7 +104,7 @@ def cmd_start(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from kurskit import regrade
+    from kurskit.grading import regrade
 
     project = _project(args)
     if not args.modules and not args.all:
@@ -110,7 +112,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return 2
     bars: list[tqdm] = []
 
-    def progress(total: int):
+    def progress_bar(total: int):
         bar = tqdm(total=total, unit="submission", desc="grading", file=sys.stderr,
                    disable=args.quiet, mininterval=0.5)
         bars.append(bar)
@@ -118,7 +120,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     try:
         reports = regrade.regrade(project.grading, args.modules or None, restart=args.restart,
-                                  workers=args.workers, progress=progress)
+                                  workers=args.workers, progress=progress_bar)
     finally:
         for bar in bars:
             bar.close()
@@ -132,10 +134,10 @@ def parser() -> argparse.ArgumentParser:
     main_parser.add_argument("--root", help="project root (default: $KURSKIT_ROOT or .)")
     commands = main_parser.add_subparsers(dest="command", required=True)
 
-    check = commands.add_parser("check", help="lint every course; exit 0 only when clean")
-    check.add_argument("--static", action="store_true",
-                       help="skip the round trip through real nbgrader")
-    check.set_defaults(func=cmd_check)
+    check_cmd = commands.add_parser("check", help="lint every course; exit 0 only when clean")
+    check_cmd.add_argument("--static", action="store_true",
+                           help="skip the round trip through real nbgrader")
+    check_cmd.set_defaults(func=cmd_check)
 
     build_cmd = commands.add_parser(
         "build", help="release modules, arrange portal, report progress, build handbook")
@@ -145,7 +147,8 @@ def parser() -> argparse.ArgumentParser:
 
     report_cmd = commands.add_parser(
         "report", help="aggregate learning progress from the gradebook (no personal data)")
-    report_cmd.add_argument("--output", help=f"aggregates file (default: {report.OUTPUT})")
+    report_cmd.add_argument("--output", help="aggregates file (default: "
+                            f"{Project(Path()).report})")
     report_cmd.set_defaults(func=cmd_report)
 
     coverage_cmd = commands.add_parser(
@@ -164,7 +167,8 @@ def parser() -> argparse.ArgumentParser:
     grade_cmd.set_defaults(func=cmd_grade)
 
     start_cmd = commands.add_parser("start", help="build, then serve portal, lab, handbook, API")
-    start_cmd.add_argument("--learner", default=os.environ.get("KURSKIT_LEARNER", "lernende"),
+    start_cmd.add_argument("--learner", default=os.environ.get(deployment.LEARNER,
+                                                               deployment.DEFAULT_LEARNER),
                            help="the learner of this local server (local identity mode)")
     start_cmd.add_argument("--no-build", action="store_true", help="serve what is built")
     defaults = start.Ports()

@@ -16,8 +16,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kurskit.build import Project
-from kurskit.portal import TEMPLATE_NAME, TEMPLATES
+from kurskit import deployment
+from kurskit.layout import Project
+from kurskit.portal.assets import VOILA_TEMPLATE, VOILA_TEMPLATES
 
 
 @dataclass
@@ -40,13 +41,13 @@ class Part:
 
 
 def service_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "--factory", "kurskit.service:app_from_env",
+    return [sys.executable, "-m", "uvicorn", "--factory", "kurskit.service.app:app_from_env",
             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
 
 
 @dataclass
 class PortalLimits:
-    """How many learners the portal serves and how fast (see kurskit.portal_app)."""
+    """How many learners the portal serves and how fast (see kurskit.portal.app)."""
 
     module_view: str = "page"  # "page": HTML form, no kernel; "voila": the widget app
     pool_size: int = 0  # preheated kernels per module (Voilà view)
@@ -61,9 +62,9 @@ class PortalLimits:
 def voila_command(portal_dir: Path, port: int, limits: PortalLimits | None = None) -> list[str]:
     limits = limits or PortalLimits()
     pools = [f"--PortalApp.pools={path}={size}" for path, size in limits.pools.items()]
-    return [sys.executable, "-m", "kurskit.portal_app", str(portal_dir), "--no-browser",
+    return [sys.executable, "-m", "kurskit.portal.app", str(portal_dir), "--no-browser",
             f"--Voila.port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
-            f"--VoilaConfiguration.template={TEMPLATE_NAME}",
+            f"--VoilaConfiguration.template={VOILA_TEMPLATE}",
             "--VoilaConfiguration.strip_sources=True",
             "--VoilaConfiguration.show_tracebacks=False",
             "--VoilaConfiguration.theme=light", "--VoilaConfiguration.classic_tree=True",
@@ -76,8 +77,9 @@ def voila_command(portal_dir: Path, port: int, limits: PortalLimits | None = Non
 
 
 def voila_env(service_url: str) -> dict[str, str]:
-    paths = [str(TEMPLATES), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
-    return {"JUPYTER_PATH": os.pathsep.join(paths), "KURSKIT_SERVICE_URL": service_url}
+    paths = [str(VOILA_TEMPLATES),
+             *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    return {"JUPYTER_PATH": os.pathsep.join(paths), deployment.SERVICE_URL: service_url}
 
 
 def parts(project: Project, ports: Ports, token: str, learner: str,
@@ -98,8 +100,7 @@ def parts(project: Project, ports: Ports, token: str, learner: str,
               "--directory", str(project.site)], project.root, {}, ports.handbook),
         Part("Bewertungsdienst (API, OpenAPI-Beschreibung)", "Lernportal und Entwickler",
              f"{service_url}/openapi.json", service_command(ports.service), project.root,
-             {"KURSKIT_ROOT": str(project.root), "KURSKIT_LEARNER":
-              learner}, ports.service),
+             {deployment.ROOT: str(project.root), deployment.LEARNER: learner}, ports.service),
     ]
 
 

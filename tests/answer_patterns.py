@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kurskit.catalog import Module
-from kurskit.module_notebook import Exercise
-from kurskit.questions import KINDS, normalize_answer
+from kurskit.authoring.catalog import Module
+from kurskit.authoring.exercise_cells import Exercise
+from kurskit.authoring.questions import KINDS, normalize_answer
 
 PATTERNS = ("solution", "blank", "first-half", "partial-credit", "wrong", "alternating")
 

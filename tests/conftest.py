@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kurskit import grading
-from kurskit.build import Project, release_all
-from kurskit.catalog import load_catalog
+from kurskit import layout, nbgrader_course
+from kurskit.authoring.catalog import load_catalog
+from kurskit.layout import Project
+from kurskit.release.build import release_all
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -32,7 +33,7 @@ def make_project(root: Path, courses: Path) -> Project:
     """A project root with the given courses, the tracked nbgrader config and handbook."""
     shutil.copytree(courses, root / "courses")
     (root / "grading").mkdir(parents=True)
-    shutil.copy2(REPO / "grading" / grading.CONFIG_FILE, root / "grading" / grading.CONFIG_FILE)
+    shutil.copy2(layout.config_file(REPO / "grading"), layout.config_file(root / "grading"))
     shutil.copytree(REPO / "site", root / "site")
     shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
     return Project(root)
@@ -135,21 +136,22 @@ GRADED_SUBMISSIONS = [
 def submit_as(project: Project, learner: str, module_id: str, notebook: str,
               answers: dict, submitted_at: str) -> None:
     """Store an attempt as the grading service does, dated `submitted_at` (UTC), autograde."""
-    import nbformat
+    from datetime import UTC, datetime
 
-    from kurskit.submission import TIMESTAMP_FORMAT, build_submission, store_attempt
+    from kurskit.grading import attempts
+    from kurskit.grading.notebook_files import read_notebook
+    from kurskit.grading.submission import build_submission
 
     root = project.grading
-    release = nbformat.read(root / "release" / module_id / notebook, 4)
-    with grading.course_lock(root):
-        attempt = store_attempt(root, learner, module_id, notebook,
-                                build_submission(release, answers), answers)
-        from datetime import UTC, datetime
-
+    release = read_notebook(layout.release_notebook(root, module_id, notebook))
+    with nbgrader_course.course_lock(root):
+        attempt = attempts.store(root, learner, module_id, notebook,
+                                 build_submission(release, answers), answers)
         stamp = datetime.strptime(submitted_at, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
-        for folder in (attempt.path, root / "submitted" / learner / module_id):
-            (folder / "timestamp.txt").write_text(stamp.strftime(TIMESTAMP_FORMAT), "utf-8")
-        grading.autograde(root, module_id, learner, notebook, lock=False)
+        (attempt.path / layout.TIMESTAMP).write_text(
+            stamp.strftime(nbgrader_course.TIMESTAMP_FORMAT), "utf-8")
+        attempts.make_current(root, attempt)
+        nbgrader_course.autograde(root, module_id, learner, notebook, lock=False)
 
 
 @pytest.fixture(scope="session")
@@ -160,7 +162,7 @@ def graded_example(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
     project = make_project(tmp_path_factory.mktemp("benotet") / "projekt", FIXTURES / "courses")
     release_all(project)
-    with Gradebook(grading.db_url(project.grading)) as gradebook:
+    with Gradebook(nbgrader_course.db_url(project.grading)) as gradebook:
         for learner, (first, last) in LEARNER_NAMES.items():
             gradebook.update_or_create_student(learner, first_name=first, last_name=last,
                                                email=f"{first}.{last}@example.org".lower())

@@ -14,17 +14,20 @@ from typing import Any
 
 import nbformat
 
-from kurskit import grading
-from kurskit.catalog import Module
-from kurskit.submission import build_submission, store_attempt
+from kurskit import layout, nbgrader_course
+from kurskit.authoring.catalog import Module
+from kurskit.grading import attempts
+from kurskit.grading.submission import build_submission
 
 
 def store(root: Path, module: Module, learner: str, answers: dict[str, Any]) -> None:
     """Store a submission as the service does (attempt + nbgrader's submitted/)."""
-    release = nbformat.read(root / "release" / module.id / module.filename, as_version=4)
-    with grading.course_lock(root):
-        store_attempt(root, learner, module.id, module.filename,
-                      build_submission(release, answers), answers)
+    release = nbformat.read(layout.release_notebook(root, module.id, module.filename),
+                            as_version=4)
+    with nbgrader_course.course_lock(root):
+        attempt = attempts.store(root, learner, module.id, module.filename,
+                                 build_submission(release, answers), answers)
+        attempts.make_current(root, attempt)
 
 
 def nbgrader_autograde(root: Path, module_id: str) -> None:
@@ -48,7 +51,7 @@ def gradebook_snapshot(root: Path) -> Snapshot:
     from nbgrader.api import Gradebook
 
     found: Snapshot = {}
-    with Gradebook(grading.db_url(root)) as gradebook:
+    with Gradebook(nbgrader_course.db_url(root)) as gradebook:
         for assignment in gradebook.assignments:
             for submission in assignment.submissions:
                 row: dict[str, Any] = {"score": round(float(submission.score), 6),
@@ -66,6 +69,6 @@ def gradebook_snapshot(root: Path) -> Snapshot:
 
 def autograded_cells(root: Path, learner: str, module: Module) -> list[tuple[str, str, Any]]:
     """What formgrader reads of an autograded notebook: type, source, nbgrader metadata."""
-    path = root / "autograded" / learner / module.id / module.filename
+    path = layout.autograded_dir(root, learner, module.id) / module.filename
     notebook = nbformat.read(path, as_version=4)
     return [(c.cell_type, c.source, c.metadata.get("nbgrader")) for c in notebook.cells]

@@ -15,9 +15,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from conftest import free_port
-from kurskit.build import Project
-from kurskit.catalog import load_catalog
-from kurskit.portal import portal_path
+from kurskit.authoring.catalog import load_catalog
+from kurskit.layout import Project, portal_path
 from kurskit.start import PortalLimits, service_command, voila_command, voila_env, wait_for_port
 
 

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from conftest import free_port
-from kurskit.build import build_site
+from kurskit.release.build import build_site
 from kurskit.start import PortalLimits, voila_command, wait_for_port
 
 pytestmark = pytest.mark.nbgrader
@@ -62,7 +62,7 @@ def test_portal_limits_reach_the_portal_command(tmp_path):
     limits = PortalLimits(pool_size=2, pools={"Kurs/01 Modul.ipynb": 20}, max_sessions=7,
                           cull_idle=300)
     command = voila_command(tmp_path, 8866, limits)
-    assert command[1:3] == ["-m", "kurskit.portal_app"]
+    assert command[1:3] == ["-m", "kurskit.portal.app"]
     for option in ("--PortalApp.pool_size=2", "--PortalApp.pools=Kurs/01 Modul.ipynb=20",
                    "--PortalApp.max_sessions=7",
                    "--MappingKernelManager.cull_idle_timeout=300"):

@@ -17,11 +17,9 @@ from typing import Any
 
 import nbformat
 
-from kurskit.catalog import Catalog, Module
+from kurskit.authoring.cells import Kind, kind_of, question_in
+from kurskit.authoring.questions import QuestionSpec
 from kurskit.handbook.terms import TermLinker
-from kurskit.lesson_page import question_in
-from kurskit.module_notebook import QUESTION_SUFFIX, SETUP_ID, SUBMIT_ID
-from kurskit.questions import QuestionSpec
 
 # German names of the question types, as the handbook shows them
 KIND_NAMES = {
@@ -46,23 +44,6 @@ class Lesson:
     questions: int = 0
 
 
-def release_path(grading_root: Path, module: Module) -> Path:
-    return grading_root / "release" / module.id / module.filename
-
-
-def release_problems(catalog: Catalog, grading_root: Path) -> list[str]:
-    """Why the handbook cannot be built from the releases ([] when it can)."""
-    problems = []
-    for module in catalog.modules:
-        release = release_path(grading_root, module)
-        if not release.is_file():
-            problems.append(f"{module.id}: release notebook missing ({release})")
-        elif release.stat().st_mtime < module.path.stat().st_mtime:
-            problems.append(f"{module.id}: release notebook is older than its source "
-                            f"{module.path}")
-    return problems
-
-
 def read_lesson(release: Path, picture_prefix: str, linker: TermLinker | None = None) -> Lesson:
     """The lesson of one release notebook; pictures are named `<picture_prefix><name>`."""
     notebook = nbformat.read(release, as_version=4)
@@ -70,23 +51,19 @@ def read_lesson(release: Path, picture_prefix: str, linker: TermLinker | None = 
     parts: list[str] = []
     first_text = True
     for cell in notebook.cells:
-        nbg = cell.metadata.get("nbgrader", {})
-        grade_id = str(nbg.get("grade_id") or "")
-        if cell.cell_type == "markdown":
-            if nbg.get("solution") or nbg.get("grade"):
-                continue  # a free-text answer cell: the learner's, never the handbook's
+        kind = kind_of(cell)
+        if kind is Kind.LESSON:
             text = _pictures(cell, picture_prefix, lesson.pictures)
             text = _demote_headings(text, drop_title=first_text)
             text = _nested_lists(text)
             parts.append(linker.link(text) if linker else text)
             first_text = False
-        elif cell.cell_type == "code":
-            if grade_id == SUBMIT_ID:
-                parts.append(SUBMIT_NOTE)
-            elif grade_id and grade_id != SETUP_ID and not nbg.get("grade") and (
-                    nbg.get("solution") or grade_id.endswith(QUESTION_SUFFIX)):
-                lesson.questions += 1
-                parts.append(question_box(lesson.questions, question_in(cell.source)))
+        elif kind is Kind.SUBMIT:
+            parts.append(SUBMIT_NOTE)
+        elif kind.asks:
+            lesson.questions += 1
+            parts.append(question_box(lesson.questions, question_in(cell.source)))
+        # setup, hidden tests and free-text answer cells (the learner's) are not lesson text
     lesson.markdown = "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
     return lesson
 

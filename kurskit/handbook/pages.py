@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kurskit import digcomp
-from kurskit.catalog import Catalog, Course, Module
-from kurskit.competences import coverage
-from kurskit.glossary import Glossary, Term
+from kurskit.authoring import digcomp
+from kurskit.authoring.catalog import Catalog, Course, Module
+from kurskit.authoring.glossary import Glossary, Term
 from kurskit.handbook.lessons import Lesson
-from kurskit.portal import portal_url
-
-DEFAULT_PASS_PERCENT = 60  # see kurskit.report: a module is passed from 60 % of its points
+from kurskit.layout import portal_url
+from kurskit.reporting.competences import coverage
 
 
 def course_page_path(course: Course) -> str:
@@ -62,7 +60,7 @@ def course_page(course: Course, portal_base: str) -> str:
              f"- **Niveau:** {m.get('level', '')}",
              f"- **Dauer:** {_minutes(m.get('minutes', '?'))}",
              f"- **Module:** {len(course.modules)}",
-             f"- **Bestanden:** ein Modul ab {m.get('pass_percent', DEFAULT_PASS_PERCENT)} % "
+             f"- **Bestanden:** ein Modul ab {course.pass_percent} % "
              "seiner Punkte", "",
              "## Lernziele", "", "Nach diesem Kurs …", ""]
     lines += [f"- {objective}" for objective in m.get("objectives", [])]

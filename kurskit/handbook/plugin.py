@@ -9,8 +9,6 @@ competence matrix, the glossary, the progress page (from the aggregates of
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +18,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from kurskit.catalog import Catalog, load_catalog
-from kurskit.glossary import Glossary, load_glossary
-from kurskit.handbook.lessons import read_lesson, release_path, release_problems
+from kurskit import layout
+from kurskit.authoring.catalog import Catalog, load_catalog
+from kurskit.authoring.glossary import Glossary, load_glossary
+from kurskit.handbook.lessons import read_lesson
 from kurskit.handbook.pages import (
     api_page,
     catalog_page,
@@ -36,29 +35,29 @@ from kurskit.handbook.pages import (
 )
 from kurskit.handbook.progress import progress_files
 from kurskit.handbook.terms import TermLinker
+from kurskit.release.freshness import release_problems
+from kurskit.service.app import openapi_document
 
 CATALOG_PAGE = "kurse/index.md"
 THEME = Path(__file__).parent / "theme"  # template overrides (German footer)
 
 
 class KurskitConfig(Config):
-    courses_dir = config_options.Type(str, default="courses")
-    grading_dir = config_options.Type(str, default="grading")
-    report = config_options.Type(str, default="build/report/fortschritt.json")
     portal_url = config_options.Type(str, default="http://127.0.0.1:8866")
 
 
 class KurskitPlugin(BasePlugin[KurskitConfig]):
     catalog: Catalog
     glossary: Glossary
-    root: Path
+    project: layout.Project
 
     def on_config(self, config: Any) -> Any:
-        self.root = Path(os.environ.get("KURSKIT_ROOT") or Path(config.config_file_path).parent)
-        self.catalog = load_catalog(self.root / self.config.courses_dir)
-        self.glossary = load_glossary(self.root / self.config.courses_dir)
+        # the project beside mkdocs.yml, unless the deployment names another root
+        self.project = layout.Project.from_env(Path(config.config_file_path).parent)
+        self.catalog = load_catalog(self.project.courses)
+        self.glossary = load_glossary(self.project.courses)
         problems = [*map(str, self.catalog.problems), *map(str, self.glossary.problems)]
-        problems += release_problems(self.catalog, self.root / self.config.grading_dir)
+        problems += release_problems(self.catalog, self.project.grading)
         if problems:
             raise PluginError("the handbook is built from the released courses; run "
                               "`kurskit check`, then `kurskit build`:\n" + "\n".join(problems))
@@ -79,12 +78,13 @@ class KurskitPlugin(BasePlugin[KurskitConfig]):
             add(course_page_path(course), course_page(course, portal))
             for module in course.modules:
                 linker = TermLinker(self.glossary.terms, glossary_href_from_module)
-                lesson = read_lesson(release_path(self.root / self.config.grading_dir, module),
-                                     f"bilder/{module.path.stem}-", linker)
+                release = layout.release_notebook(self.project.grading, module.id,
+                                                  module.filename)
+                lesson = read_lesson(release, f"bilder/{module.path.stem}-", linker)
                 add(module_page_path(module), module_page(course, module, lesson, portal))
                 for name, data in lesson.pictures.items():
                     add(f"kurse/{course.id}/{name}", data)
-        for path, content in progress_files(self.root / self.config.report).items():
+        for path, content in progress_files(self.project.report).items():
             add(path, content)
         spec = openapi_document()
         add("api/openapi.json", json.dumps(spec, indent=1, ensure_ascii=False))
@@ -114,15 +114,3 @@ def _with_courses(nav: Any, catalog: Catalog) -> Any:
         result.append(entry)
     return result
 
-
-def openapi_document() -> dict[str, Any]:
-    """The grading service's OpenAPI document (it does not depend on the catalogue)."""
-    from kurskit.identity import LocalIdentity
-    from kurskit.service import ServiceSettings, create_app
-
-    with tempfile.TemporaryDirectory() as empty:
-        (Path(empty) / "courses").mkdir()
-        app = create_app(ServiceSettings(courses_dir=Path(empty) / "courses",
-                                         grading_root=Path(empty) / "grading",
-                                         identity=LocalIdentity("handbuch")))
-        return app.openapi()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from kurskit.glossary import Term
+from kurskit.authoring.glossary import Term
 
 PROTECTED = re.compile(r"""
     (`+).*?\1                     # inline code

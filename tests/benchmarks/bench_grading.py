@@ -41,8 +41,8 @@ from answer_patterns import PATTERNS, answers_for  # noqa: E402
 from nbgrader_reference import gradebook_snapshot, nbgrader_autograde, store  # noqa: E402
 
 from conftest import free_port, make_project  # noqa: E402
-from kurskit.build import release_all  # noqa: E402
-from kurskit.catalog import load_catalog  # noqa: E402
+from kurskit.authoring.catalog import load_catalog  # noqa: E402
+from kurskit.release.build import release_all  # noqa: E402
 from kurskit.start import service_command, wait_for_port  # noqa: E402
 
 HEADER = "X-Kurskit-Learner"

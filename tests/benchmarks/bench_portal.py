@@ -3,7 +3,7 @@
 Run by `make bench`. It releases the real catalogue into a throw-away project and starts
 the grading service and the portal as `kurskit start` does, twice:
 
-1. The default module view (the HTML page, `kurskit.lesson_page`), with many learners
+1. The default module view (the HTML page, `kurskit.portal.lesson_page`), with many learners
    behind a trusted proxy (header identity, one learner id per browser context). Each
    learner has the course overview open in their own browser context; one opens the
    module alone three times (the baseline of this run), then N open it at once. Timed is
@@ -35,9 +35,9 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, make_project  # noqa: E402
-from kurskit.build import release_all  # noqa: E402
-from kurskit.catalog import load_catalog  # noqa: E402
-from kurskit.portal import portal_path  # noqa: E402
+from kurskit.authoring.catalog import load_catalog  # noqa: E402
+from kurskit.layout import portal_path  # noqa: E402
+from kurskit.release.build import release_all  # noqa: E402
 from kurskit.start import PortalLimits  # noqa: E402
 from portal_server import kernel_rss_mb, serve_portal  # noqa: E402
 
@@ -97,7 +97,7 @@ def cpu_seconds() -> dict[str, float]:
         used = (int(fields[11]) + int(fields[12])) / tick
         if b"chromium" in cmdline or b"chrome" in cmdline:
             totals["chromium"] += used
-        elif b"kurskit.portal_app" in cmdline or b"ipykernel" in cmdline or b"uvicorn" in cmdline:
+        elif b"kurskit.portal.app" in cmdline or b"ipykernel" in cmdline or b"uvicorn" in cmdline:
             totals["portal"] += used
     return totals
 

@@ -1,0 +1,31 @@
+"""What the deployment decides, read from the environment: the names in one place.
+
+`kurskit start` sets these for the parts it starts; a hub or a reverse proxy sets them for
+its own. The learner's identity is among them: it comes from the deployment, never from
+a learner's request.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+ROOT = "KURSKIT_ROOT"  # the project root (see kurskit.layout)
+SERVICE_URL = "KURSKIT_SERVICE_URL"  # where the portal and the kernels reach the service
+DEFAULT_SERVICE_URL = "http://127.0.0.1:8870"
+IDENTITY = "KURSKIT_IDENTITY"  # local (one learner per server) or header (a trusted proxy)
+LEARNER = "KURSKIT_LEARNER"  # the learner of a local server
+DEFAULT_LEARNER = "lernende"
+IDENTITY_HEADER = "KURSKIT_IDENTITY_HEADER"  # the header a trusted proxy sets
+DEFAULT_LEARNER_HEADER = "X-Kurskit-Learner"
+GRADE_WAIT = "KURSKIT_GRADE_WAIT"  # seconds a submission waits for its grade before 202
+GRADING_PROCESS = "KURSKIT_GRADING_PROCESS"  # "0": grade in a thread of the service
+HUB_TOKEN = "JUPYTERHUB_API_TOKEN"  # set by JupyterHub in a hub deployment
+
+
+def service_url(env: Mapping[str, str] = os.environ) -> str:
+    return env.get(SERVICE_URL, DEFAULT_SERVICE_URL).rstrip("/")
+
+
+def learner_header(env: Mapping[str, str] = os.environ) -> str:
+    return env.get(IDENTITY_HEADER, DEFAULT_LEARNER_HEADER)

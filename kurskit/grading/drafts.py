@@ -1,0 +1,81 @@
+"""The learner's work in progress, kept on the grading side: drafts and „Prüfen“ counters.
+
+A draft holds the answers given so far (only valid answers to known questions), so a
+reload, a closed browser or a new kernel loses nothing. „Prüfen“ checks one answer with
+the module's own check function (`quickcheck`) and writes nothing into the gradebook;
+each question allows `checks_per_question` checks (module metadata, default 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kurskit import durable, layout
+from kurskit.authoring.catalog import Module
+from kurskit.authoring.exercise_cells import Exercise
+from kurskit.grading import quickcheck
+
+DEFAULT_CHECKS = 2
+
+
+class NoChecksLeft(Exception):
+    def __init__(self, allowed: int) -> None:
+        super().__init__(f"all {allowed} checks are used")
+        self.allowed = allowed
+
+
+@dataclass(frozen=True)
+class Draft:
+    answers: dict[str, Any]
+    saved_at: str | None
+    checks_left: dict[str, int]  # question id → „Prüfen“ still allowed
+    checks_per_question: int
+
+
+@dataclass(frozen=True)
+class Checked:
+    points: float
+    correct: bool
+    checks_left: int
+
+
+def checks_allowed(module: Module) -> int:
+    return int(module.notebook.metadata.get("checks_per_question", DEFAULT_CHECKS))
+
+
+def save(root: Path, learner: str, module: Module, answers: dict[str, Any]) -> Draft:
+    """Keep the given (validated) answers; unanswered questions are left out."""
+    kept = {qid: answer for qid, answer in answers.items() if answer is not None}
+    durable.write_json(layout.draft_file(root, learner, module.id),
+                       {"answers": kept, "saved_at": datetime.now(UTC).isoformat()})
+    return load(root, learner, module)
+
+
+def load(root: Path, learner: str, module: Module) -> Draft:
+    saved = durable.read_json(layout.draft_file(root, learner, module.id), {})
+    used = durable.read_json(layout.checks_file(root, learner, module.id), {})
+    allowed = checks_allowed(module)
+    return Draft(answers=saved.get("answers", {}), saved_at=saved.get("saved_at"),
+                 checks_left={e.qid: max(0, allowed - used.get(e.qid, 0))
+                              for e in module.notebook.exercises if not e.manual},
+                 checks_per_question=allowed)
+
+
+def check(root: Path, learner: str, module: Module, exercise: Exercise,
+          answer: Any) -> Checked:
+    """Use up one check of the question and grade the (validated) answer."""
+    allowed = checks_allowed(module)
+    qid = exercise.qid
+
+    def count(used: dict[str, int]) -> dict[str, int]:
+        if used.get(qid, 0) >= allowed:
+            raise NoChecksLeft(allowed)
+        return {**used, qid: used.get(qid, 0) + 1}
+
+    used = durable.update_json(layout.checks_file(root, learner, module.id), {}, count)
+    points = quickcheck.points_for(exercise, answer)
+    return Checked(points=points, correct=points >= exercise.points,
+                   checks_left=allowed - used[qid])

@@ -1,0 +1,90 @@
+"""Durable acknowledgement: a submission is stored and queued on disk before the service says yes.
+
+`accept` stores the attempt (`attempts.store`, fsynced) and writes an inbox entry, fsynced
+with its folder; once it returns, the submission survives a crash of the process or the
+machine. The grading worker removes the entry after the gradebook transaction that
+records the grade (and the ledger row) has committed; on startup every entry still in
+the inbox is graded, and the ledger keeps one that was graded just before a crash from
+being graded twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from nbformat import NotebookNode
+
+from kurskit import durable, layout
+from kurskit.grading import attempts
+from kurskit.grading.attempts import Attempt
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One acknowledged, not yet recorded submission."""
+
+    learner: str
+    module: str
+    attempt: int
+    notebook: str  # file name of the module notebook
+    accepted_at: str
+
+    @property
+    def name(self) -> str:
+        return entry_name(self.learner, self.module, self.attempt)
+
+    def attempt_path(self, root: Path) -> Path:
+        return layout.attempt_dir(root, self.learner, self.module, self.attempt)
+
+    def stored_attempt(self, root: Path) -> Attempt:
+        return attempts.attempt_of(root, self.learner, self.module, self.attempt,
+                                   self.notebook, self.accepted_at)
+
+
+def entry_name(learner: str, module_id: str, attempt: int) -> str:
+    return f"{learner}--{module_id}--{attempt:04d}.json"
+
+
+def accept(root: Path, learner: str, module_id: str, notebook_name: str,
+           notebook: NotebookNode, answers: dict[str, Any]) -> tuple[Attempt, Entry]:
+    """Store a new attempt and queue it; on return the submission is acknowledged."""
+    attempt = attempts.store(root, learner, module_id, notebook_name, notebook, answers)
+    entry = Entry(learner, module_id, attempt.number, notebook_name,
+                  attempt.timestamp.isoformat())
+    durable.replace(layout.inbox_dir(root) / entry.name, json.dumps(asdict(entry)))
+    return attempt, entry
+
+
+def pending(root: Path) -> list[Entry]:
+    """Every acknowledged entry not yet recorded, oldest first."""
+    inbox = layout.inbox_dir(root)
+    if not inbox.is_dir():
+        return []
+    entries = []
+    for path in inbox.glob("*.json"):
+        try:
+            entries.append(Entry(**json.loads(path.read_text("utf-8"))))
+        except (OSError, ValueError, TypeError):
+            continue  # a half-written temporary never has the .json name; skip the odd file
+    return sorted(entries, key=lambda e: (e.accepted_at, e.learner, e.module, e.attempt))
+
+
+def is_pending(root: Path, learner: str, module_id: str, attempt: int) -> bool:
+    return (layout.inbox_dir(root) / entry_name(learner, module_id, attempt)).is_file()
+
+
+def read_entry(root: Path, learner: str, module_id: str, attempt: int) -> Entry | None:
+    """The inbox entry of one attempt, or None once it is recorded."""
+    path = layout.inbox_dir(root) / entry_name(learner, module_id, attempt)
+    try:
+        return Entry(**json.loads(path.read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def done(root: Path, entry: Entry) -> None:
+    """Drop a recorded entry (no fsync needed: the ledger already says it is graded)."""
+    (layout.inbox_dir(root) / entry.name).unlink(missing_ok=True)

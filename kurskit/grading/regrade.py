@@ -1,0 +1,165 @@
+"""`kurskit grade`: regrade stored submissions with the fast path, on every core, resumably.
+
+For each module it takes nbgrader's current submissions (`grading/submitted/<learner>/
+<module>/`, the newest attempt of each learner), grades them in a process pool and
+records them in the gradebook in group commits. Each commit also writes a journal row
+(learner, module, module version, submission timestamp), so a run that was interrupted
+resumes where it stopped; `restart=True` forgets the journal of the chosen modules.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kurskit import layout
+from kurskit.grading import attempts
+from kurskit.grading.fast_path import Graded, grade_notebook
+from kurskit.grading.gradebook_writer import GradebookWriter, Record
+from kurskit.grading.module_version import ModuleVersion, NotFastGradable
+from kurskit.grading.notebook_files import notebook_json, read_notebook
+
+BATCH = 64
+
+
+@dataclass
+class ModuleReport:
+    graded: int = 0
+    skipped: int = 0  # done by an earlier, interrupted run of the same version
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (learner, reason)
+
+
+@dataclass(frozen=True)
+class _Task:
+    learner: str
+    version: ModuleVersion
+    folder: str  # submitted/<learner>/<module>
+    timestamp: str
+
+
+def submitted_modules(root: Path) -> list[str]:
+    """Every module that has at least one submission."""
+    submitted = layout.submitted_root(root)
+    if not submitted.is_dir():
+        return []
+    return sorted({m.name for learner in submitted.iterdir() if learner.is_dir()
+                   for m in learner.iterdir() if m.is_dir()})
+
+
+def _grade_task(task: _Task) -> tuple[Graded, str] | str:
+    """In a pool worker: (grades without the notebook, autograded JSON) or a failure reason."""
+    try:
+        path = Path(task.folder) / f"{task.version.notebook}.ipynb"
+        graded = grade_notebook(task.version, read_notebook(path))
+    except NotFastGradable as error:
+        return f"{error}; grade it with `nbgrader autograde`"
+    except Exception as error:  # reported per submission, the run goes on
+        return f"{type(error).__name__}: {error}"
+    assert graded.notebook is not None
+    text = notebook_json(graded.notebook)
+    graded.notebook = None  # the JSON travels back, not the object tree
+    return graded, text
+
+
+def regrade(root: Path, modules: list[str] | None = None, *, restart: bool = False,
+            workers: int | None = None,
+            progress: Callable[[int], Callable[[], None]] | None = None,
+            batch: int = BATCH) -> dict[str, ModuleReport]:
+    """Regrade the newest submission of every learner in `modules` (default: all).
+
+    `progress(total)` is called once and returns a callable invoked after each submission.
+    Returns one report per module.
+    """
+    writer = GradebookWriter(root)
+    try:
+        chosen = modules if modules else submitted_modules(root)
+        reports = {m: ModuleReport() for m in chosen}
+        if restart:
+            writer.clear_journal(chosen)
+        done = writer.journal()
+        tasks: list[_Task] = []
+        for module in chosen:
+            try:
+                version = writer.version(module)
+            except Exception as error:  # unknown module or one nbgrader cannot read
+                reports[module].failed.append(("*", f"not in the gradebook: {error}"))
+                continue
+            for learner, folder, timestamp in _submissions(root, module, version.notebook):
+                if (learner, module, version.key, timestamp) in done:
+                    reports[module].skipped += 1
+                elif timestamp is None:
+                    reports[module].failed.append((learner, "no timestamp.txt"))
+                else:
+                    tasks.append(_Task(learner, version, str(folder), timestamp))
+        tick = progress(len(tasks)) if progress else (lambda: None)
+        pending: list[Record] = []
+
+        def flush() -> None:
+            for record, result in zip(pending, writer.record(pending), strict=True):
+                report = reports[record.version.assignment]
+                if isinstance(result, Exception):
+                    report.failed.append((record.learner, f"gradebook: {result}"))
+                else:
+                    report.graded += 1
+            pending.clear()
+
+        for task, outcome in zip(tasks, _graded(tasks, workers), strict=True):
+            if isinstance(outcome, str):
+                reports[task.version.assignment].failed.append((task.learner, outcome))
+            else:
+                graded, text = outcome
+                attempts.write_autograded(root, task.learner, task.version.assignment,
+                                          f"{task.version.notebook}.ipynb", text, task.timestamp)
+                pending.append(Record(task.learner, task.version, task.timestamp, graded,
+                                      journal=True))
+                if len(pending) >= batch:
+                    flush()
+            tick()
+        flush()
+        return reports
+    finally:
+        writer.close()
+
+
+def _submissions(root: Path, module: str, notebook: str,
+                 ) -> Iterator[tuple[str, Path, str | None]]:
+    submitted = layout.submitted_root(root)
+    if not submitted.is_dir():
+        return
+    for learner in sorted(p for p in submitted.iterdir() if p.is_dir()):
+        folder = layout.submitted_dir(root, learner.name, module)
+        if (folder / f"{notebook}.ipynb").is_file():
+            stamp = folder / layout.TIMESTAMP
+            yield (learner.name, folder,
+                   stamp.read_text("utf-8").strip() if stamp.is_file() else None)
+
+
+def _graded(tasks: list[_Task], workers: int | None,
+            ) -> Iterator[tuple[Graded, str] | str]:
+    count = workers or os.cpu_count() or 1
+    if count <= 1 or len(tasks) < 2 * BATCH:
+        yield from map(_grade_task, tasks)  # a pool costs more than it saves here
+        return
+    with ProcessPoolExecutor(count) as pool:
+        yield from pool.map(_grade_task, tasks, chunksize=16)
+
+
+def report_table(reports: dict[str, ModuleReport]) -> str:
+    """The per-module counts, then every failure with its reason."""
+    width = max([len("module"), *map(len, reports)])
+    lines = [f"{'module':<{width}}  {'graded':>6}  {'skipped':>7}  {'failed':>6}"]
+    for module, report in reports.items():
+        lines.append(f"{module:<{width}}  {report.graded:>6}  {report.skipped:>7}  "
+                     f"{len(report.failed):>6}")
+    total = ModuleReport(sum(r.graded for r in reports.values()),
+                         sum(r.skipped for r in reports.values()),
+                         [f for r in reports.values() for f in r.failed])
+    lines.append(f"{'total':<{width}}  {total.graded:>6}  {total.skipped:>7}  "
+                 f"{len(total.failed):>6}")
+    for module, report in reports.items():
+        for learner, reason in report.failed:
+            lines.append(f"failed: {learner}/{module}: {reason}")
+    return "\n".join(lines)

@@ -1,0 +1,213 @@
+"""The grading worker: inbox entries in, gradebook rows and learners' results out.
+
+One thread owns the gradebook connection. It takes whatever has arrived (up to a batch),
+grades each submission with the fast path, writes the autograded notebooks, and records
+the whole batch in one gradebook transaction together with the ledger; then it stores
+each result (`results.store_result`), removes the inbox entries and wakes the waiting
+requests. While it commits one batch the next one gathers, so a burst costs few commits
+(group commit). It is a `Grader`; `GradingProcess` runs one in a child process.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from kurskit import layout
+from kurskit.authoring.catalog import Catalog
+from kurskit.grading import attempts, inbox, results
+from kurskit.grading.fast_path import grade_notebook
+from kurskit.grading.gradebook_writer import GradebookWriter, Record, Recorded
+from kurskit.grading.inbox import Entry
+from kurskit.grading.module_version import NotFastGradable
+from kurskit.grading.notebook_files import notebook_from_json, notebook_json
+from kurskit.grading.results import SubmissionResult
+
+log = logging.getLogger("kurskit.worker")
+MAX_BATCH = 100
+RETRIES, RETRY_SECONDS = 3, 1.0  # a failed grading is tried again after 1, 2, 3 s
+
+
+class AlreadyGraded(Exception):
+    """The ledger has this attempt: it was graded before a crash; never grade it twice."""
+
+
+@dataclass
+class Job:
+    entry: Entry
+    notebook: NotebookNode | None  # in memory when just accepted; else read from disk
+    future: Future[SubmissionResult]
+    tries: int = 0
+
+
+class GradingWorker:
+    def __init__(self, root: Path, catalog: Catalog) -> None:
+        self.root, self.catalog = root, catalog
+        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._ready = threading.Event()
+        self._jobs: dict[tuple[str, str, int], Job] = {}
+        self._jobs_lock = threading.Lock()
+        self.batches: list[int] = []  # sizes of the committed batches (for tests and logs)
+
+    def start(self, timeout: float = 60) -> None:
+        """Start once; everything left in the inbox (e.g. by a crash) is graded first.
+
+        Returns when the gradebook is open (and kurskit's tables exist), so that requests
+        never race the worker's first write.
+        """
+        with self._start_lock:
+            if self._thread is None:
+                for entry in inbox.pending(self.root):
+                    self._enqueue(entry, None)
+                self._thread = threading.Thread(target=self._run, name="kurskit-grading",
+                                                daemon=True)
+                self._thread.start()
+        self._ready.wait(timeout)
+
+    def stop(self, timeout: float = 10) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout)
+            self._thread = None
+
+    def submit(self, entry: Entry, notebook: NotebookNode | None) -> Future[SubmissionResult]:
+        self.start()
+        return self._enqueue(entry, notebook)
+
+    def _enqueue(self, entry: Entry, notebook: NotebookNode | None) -> Future[SubmissionResult]:
+        key = (entry.learner, entry.module, entry.attempt)
+        with self._jobs_lock:
+            if key in self._jobs:
+                return self._jobs[key].future
+            job = Job(entry, notebook, Future())
+            self._jobs[key] = job
+        self._queue.put(job)
+        return job.future
+
+    def job(self, learner: str, module: str, attempt: int) -> Future[SubmissionResult] | None:
+        with self._jobs_lock:
+            found = self._jobs.get((learner, module, attempt))
+        return found.future if found else None
+
+    # --- the thread --------------------------------------------------------------------
+
+    def _run(self) -> None:
+        writer = None
+        while writer is None:
+            try:
+                writer = GradebookWriter(self.root)
+            except Exception:  # e.g. the gradebook is locked by a long nbgrader run
+                log.exception("cannot open the gradebook; retrying in 2 s")
+                time.sleep(2)
+        self._ready.set()
+        try:
+            while True:
+                first = self._queue.get()
+                if first is None:
+                    return
+                batch = [first]
+                while len(batch) < MAX_BATCH:
+                    try:
+                        more = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        self._queue.put(None)  # stop after this batch
+                        break
+                    batch.append(more)
+                try:
+                    self._grade(writer, batch)
+                except Exception as error:  # keep the worker alive; entries stay queued on disk
+                    log.exception("grading a batch of %d failed", len(batch))
+                    for job in batch:
+                        self._finish(job, error=error)
+        finally:
+            writer.close()
+
+    def _grade(self, writer: GradebookWriter, batch: list[Job]) -> None:
+        started = time.perf_counter()
+        records: list[Record] = []
+        graded_jobs: list[Job] = []
+        done_before: dict[tuple[str, str], set[tuple[int, str]]] = {}
+        for job in batch:
+            entry = job.entry
+            key = (entry.learner, entry.module)
+            try:
+                folder = entry.attempt_path(self.root)
+                timestamp = (folder / layout.TIMESTAMP).read_text("utf-8").strip()
+                if key not in done_before:
+                    done_before[key] = writer.graded_attempts(*key)
+                if (entry.attempt, timestamp) in done_before[key]:
+                    raise AlreadyGraded(entry.name)
+                version = writer.version(entry.module)
+                notebook = job.notebook
+                if notebook is None:  # written by inbox.accept, so no schema check needed
+                    notebook = notebook_from_json((folder / entry.notebook).read_text("utf-8"))
+                graded = grade_notebook(version, notebook)  # `notebook` is now autograded
+                attempts.make_current(self.root, entry.stored_attempt(self.root),
+                                      notebook_json(notebook))
+                records.append(Record(entry.learner, version, timestamp, graded,
+                                      attempt=entry.attempt))
+                graded_jobs.append(job)
+            except AlreadyGraded:
+                log.info("attempt %s was graded before a restart; not grading it again",
+                         entry.name)
+                self._finish(job, recorded=None)
+            except Exception as error:
+                log.error("grading %s failed: %s", entry.name, error)
+                self._finish(job, error=error)
+        results = writer.record(records)
+        if records:
+            self.batches.append(len(records))
+        seconds = time.perf_counter() - started
+        for job, result in zip(graded_jobs, results, strict=True):
+            if isinstance(result, Exception):
+                self._finish(job, error=result)
+            elif result is None:
+                log.info("attempt %s is in the ledger already; not grading it again",
+                         job.entry.name)
+                self._finish(job, recorded=None)
+            else:
+                self._finish(job, recorded=result, seconds=seconds)
+
+    def _finish(self, job: Job, recorded: Recorded | None = None, seconds: float = 0.0,
+                error: Exception | None = None) -> None:
+        entry = job.entry
+        if job.future.done():
+            return
+        if error is not None and job.tries < RETRIES and not isinstance(error, NotFastGradable):
+            # e.g. the gradebook locked by a trainer's long write: try again shortly
+            job.tries += 1
+            job.notebook = None  # read the stored attempt afresh
+            timer = threading.Timer(RETRY_SECONDS * job.tries, self._queue.put, (job,))
+            timer.daemon = True
+            timer.start()
+            return
+        result = None
+        if error is None:
+            try:
+                result = results.store_result(self.catalog, self.root, entry, recorded, seconds)
+            except Exception as failure:  # the grade is recorded; only the result file failed
+                log.exception("storing the result of %s failed", entry.name)
+                error = failure
+            else:
+                inbox.done(self.root, entry)
+        # on failure the entry stays in the inbox (graded again at the next start); the
+        # learner's app learns that it failed for now
+        results.mark_failed(entry.attempt_path(self.root), error)
+        with self._jobs_lock:
+            self._jobs.pop((entry.learner, entry.module, entry.attempt), None)
+        if error is not None:
+            job.future.set_exception(error)
+        else:
+            assert result is not None
+            job.future.set_result(result)

@@ -1,0 +1,175 @@
+"""Where everything lives: the one owner of every path of a kurskit project.
+
+A project root holds the content (`courses/`), nbgrader's course root (`grading/`), the
+handbook sources (`site/`, `mkdocs.yml`) and what is built from them (`build/`). Below the
+course root nbgrader keeps its own folders (`source/`, `release/`, `submitted/`,
+`autograded/`, `gradebook.db`); kurskit adds every attempt (`attempts/`), the inbox of
+acknowledged submissions (`inbox/`) and the learners' drafts and „Prüfen“ counters
+(`drafts/`, `checks/`). No other module joins these names: it asks here. Ids that become
+parts of a path are checked here too, before they touch the file system.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from kurskit import deployment
+
+if TYPE_CHECKING:
+    from kurskit.authoring.catalog import Course, Module
+
+LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+# files of one attempt (attempts/<learner>/<module>/<NNNN>/), besides the module notebook
+TIMESTAMP = "timestamp.txt"  # nbgrader's submission time, in nbgrader's format
+ANSWERS = "answers.json"  # the validated answers, as the learner sent them
+RESULT = "result.json"  # the learner's result, derived from the gradebook
+FAILED = "grading-failed.txt"  # why the last grading of the attempt failed
+# in submitted/<learner>/<module>/ and autograded/…: which attempt the folder holds
+CURRENT_ATTEMPT = ".kurskit-attempt"
+
+
+def valid_learner_id(learner: str) -> bool:
+    """A learner id that is safe as one path part (and as nbgrader's student id)."""
+    return bool(LEARNER_ID.match(learner))
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project root and the folders every part of kurskit reads or builds."""
+
+    root: Path
+
+    @classmethod
+    def from_env(cls, default: Path | None = None) -> Project:
+        """The root named by $KURSKIT_ROOT, else `default`, else the working directory."""
+        return cls(Path(os.environ.get(deployment.ROOT) or default or Path.cwd()).resolve())
+
+    @property
+    def courses(self) -> Path:
+        return self.root / "courses"
+
+    @property
+    def grading(self) -> Path:
+        """nbgrader's course root."""
+        return self.root / "grading"
+
+    @property
+    def mkdocs_yml(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def portal(self) -> Path:
+        """The release notebooks arranged for the portal, by German titles."""
+        return self.root / "build" / "portal"
+
+    @property
+    def site(self) -> Path:
+        """The built handbook (mkdocs' site_dir)."""
+        return self.root / "build" / "site"
+
+    @property
+    def report(self) -> Path:
+        """The aggregates of `kurskit report`, read by the handbook."""
+        return self.root / "build" / "report" / "fortschritt.json"
+
+
+# --- nbgrader's course root (grading/) ------------------------------------------------
+
+CONFIG_FILE = "nbgrader_config.py"
+
+
+def config_file(grading: Path) -> Path:
+    return grading / CONFIG_FILE
+
+
+def gradebook_file(grading: Path) -> Path:
+    return grading / "gradebook.db"
+
+
+def lock_file(grading: Path) -> Path:
+    """kurskit's lock of the course: one nbgrader operation at a time."""
+    return grading / ".kurskit.lock"
+
+
+def exchange_dir(grading: Path) -> Path:
+    """nbgrader's exchange, kept inside the course (kurskit does not use it)."""
+    return grading / "exchange"
+
+
+def source_dir(grading: Path, module_id: str) -> Path:
+    return grading / "source" / module_id
+
+
+def release_notebook(grading: Path, module_id: str, filename: str) -> Path:
+    """What `nbgrader generate_assignment` writes: the learner's copy, without keys."""
+    return grading / "release" / module_id / filename
+
+
+def submitted_root(grading: Path) -> Path:
+    return grading / "submitted"
+
+
+def submitted_dir(grading: Path, learner: str, module_id: str) -> Path:
+    """nbgrader's one current submission of a learner (the newest attempt)."""
+    return submitted_root(grading) / learner / module_id
+
+
+def autograded_dir(grading: Path, learner: str, module_id: str) -> Path:
+    return grading / "autograded" / learner / module_id
+
+
+def attempts_dir(grading: Path, learner: str, module_id: str) -> Path:
+    """Every attempt of a learner at a module, one numbered folder each."""
+    return grading / "attempts" / learner / module_id
+
+
+def attempt_dir(grading: Path, learner: str, module_id: str, number: int) -> Path:
+    return attempts_dir(grading, learner, module_id) / f"{number:04d}"
+
+
+def attempt_number(folder: Path) -> int | None:
+    """The number of an attempt folder; None for anything else (staging, locks)."""
+    return int(folder.name) if folder.name.isdigit() else None
+
+
+def inbox_dir(grading: Path) -> Path:
+    """Acknowledged submissions that the gradebook does not record yet."""
+    return grading / "inbox"
+
+
+def draft_file(grading: Path, learner: str, module_id: str) -> Path:
+    return grading / "drafts" / learner / f"{module_id}.json"
+
+
+def checks_file(grading: Path, learner: str, module_id: str) -> Path:
+    """How many „Prüfen“ each question of a module has used."""
+    return grading / "checks" / learner / f"{module_id}.json"
+
+
+# --- the portal -----------------------------------------------------------------------
+
+MODULE_PAGES = "lernen"  # the portal's route of the module pages
+
+
+def _safe(name: str) -> str:
+    return name.replace("/", "-").replace("\\", "-").strip()
+
+
+def portal_path(course: Course, module: Module) -> str:
+    """A module below the portal folder, e.g. 'Datenschutz …/01 Grundlagen ….ipynb'.
+
+    Folder and file names carry the German titles, because Voilà's overview lists names.
+    """
+    number = module.filename.split("-", 1)[0]
+    return f"{_safe(course.title)}/{number} {_safe(module.title)}.ipynb"
+
+
+def portal_url(base: str, course: Course, module: Module) -> str:
+    """Where a module opens: its page (or, with `--module-view voila`, a redirect to Voilà)."""
+    return f"{base.rstrip('/')}/{MODULE_PAGES}/{quote(portal_path(course, module))}"

@@ -1,0 +1,183 @@
+"""The one adapter to nbgrader's course: configuration, its API, the course lock, results.
+
+nbgrader's gradebook is the system of record. kurskit drives nbgrader through its own
+Python API (`NbGraderAPI`) with the configuration in `grading/nbgrader_config.py`, so
+the trainer's formgrader and kurskit see the same course. nbgrader is imported lazily
+(it is slow to import); the grading stage's fast path and gradebook writer use nbgrader's
+grading rules and gradebook model directly, as nbgrader's own preprocessors do, but open
+the gradebook and take the course lock through here.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import sys
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from kurskit import layout
+
+if TYPE_CHECKING:
+    from kurskit.authoring.catalog import Module
+
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's format of timestamp.txt
+_thread_lock = threading.Lock()
+# nbgrader's own gradebook code triggers SQLAlchemy autoflush warnings; they are not ours
+warnings.filterwarnings("ignore", message=".*not in session.*", module="nbgrader")
+
+
+class GradingError(RuntimeError):
+    """nbgrader could not release or grade (English message for trainers and logs)."""
+
+
+@dataclass
+class QuestionGrade:
+    grade_id: str
+    score: float | None  # None: waits for a trainer's manual grade
+    max_score: float
+
+
+@dataclass
+class GradeResult:
+    module_id: str
+    learner: str
+    score: float
+    max_score: float
+    grades: dict[str, QuestionGrade] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CurrentSubmission:
+    """nbgrader's current submission of one learner at one module."""
+
+    learner: str
+    score: float
+    max_score: float
+    timestamp: datetime | None
+
+
+def load_config(root: Path) -> Config:
+    """The course's nbgrader configuration, with the course root pinned to `root`."""
+    config = Config()
+    if layout.config_file(root).is_file():
+        config = PyFileConfigLoader(layout.CONFIG_FILE, path=str(root)).load_config()
+    config.CourseDirectory.root = str(root.resolve())
+    # kurskit hands out modules through the portal, not nbgrader's exchange; keep the exchange
+    # inside the course so nbgrader never reaches for /usr/local/share/nbgrader/exchange
+    config.Exchange.root = str(layout.exchange_dir(root).resolve())
+    return config
+
+
+def course_id(config: Config) -> str:
+    return str(config.CourseDirectory.get("course_id", "default_course") or "default_course")
+
+
+def venv_on_path() -> None:
+    """nbgrader runs `alembic` (gradebook migrations) as a subprocess found on PATH."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bindir, os.environ.get("PATH", "")])
+
+
+def api(root: Path) -> Any:  # nbgrader.apps.NbGraderAPI
+    from nbgrader.apps import NbGraderAPI
+
+    venv_on_path()
+    return NbGraderAPI(config=load_config(root))
+
+
+def db_url(root: Path) -> str:
+    return f"sqlite:///{layout.gradebook_file(root).resolve()}"
+
+
+def open_gradebook(root: Path, course: str | None = None) -> Any:  # nbgrader.api.Gradebook
+    from nbgrader.api import Gradebook
+
+    venv_on_path()
+    return Gradebook(db_url(root)) if course is None else Gradebook(db_url(root), course)
+
+
+@contextmanager
+def course_lock(root: Path) -> Iterator[None]:
+    """One nbgrader operation at a time per course root, across threads and processes."""
+    root.mkdir(parents=True, exist_ok=True)
+    with _thread_lock, open(layout.lock_file(root), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _ensure_ok(result: dict, what: str) -> None:
+    if not result.get("success"):
+        # nbgrader's log names the cause; its traceback only says that something failed
+        detail = "\n".join(str(result.get(k) or "").strip() for k in ("log", "error")).strip()
+        raise GradingError(f"{what} failed:\n{detail}")
+
+
+def release_module(root: Path, module: Module) -> Path:
+    """Copy the source notebook into the course and run nbgrader generate_assignment."""
+    source_dir = layout.source_dir(root, module.id)
+    layout.exchange_dir(root).mkdir(parents=True, exist_ok=True)  # formgrader warns without
+    with course_lock(root):
+        source_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(module.path, source_dir / module.filename)
+        _ensure_ok(api(root).generate_assignment(module.id, force=True, create=True),
+                   f"nbgrader generate_assignment {module.id}")
+    return layout.release_notebook(root, module.id, module.filename)
+
+
+def autograde(root: Path, module_id: str, learner: str, notebook: str,
+              *, lock: bool = True) -> GradeResult:
+    """Run nbgrader autograde on grading/submitted/<learner>/<module>/ and read the result.
+
+    Pass lock=False when the caller already holds the course lock (e.g. to store a
+    submission and grade it as one step).
+    """
+    with course_lock(root) if lock else nullcontext():
+        _ensure_ok(api(root).autograde(module_id, learner, force=True, create=True),
+                   f"nbgrader autograde {module_id} for {learner}")
+        return read_result(root, module_id, learner, notebook)
+
+
+def read_result(root: Path, module_id: str, learner: str, notebook: str) -> GradeResult:
+    with open_gradebook(root) as gradebook:
+        submission = gradebook.find_submission(module_id, learner)
+        submitted_nb = gradebook.find_submission_notebook(Path(notebook).stem, module_id, learner)
+        # nbgrader reports 0 for an answer no one has graded yet; kurskit says "pending"
+        grades = {g.name: QuestionGrade(
+            g.name, None if g.auto_score is None and g.manual_score is None else float(g.score),
+            float(g.max_score)) for g in submitted_nb.grades}
+        return GradeResult(module_id, learner, float(submission.score),
+                           float(submission.max_score), grades)
+
+
+def current_submissions(root: Path, module_ids: list[str]) -> dict[str, list[CurrentSubmission]]:
+    """Every learner's current submission per module, as the gradebook scores it."""
+    from nbgrader.api import MissingEntry
+
+    found: dict[str, list[CurrentSubmission]] = {}
+    if not layout.gradebook_file(root).is_file():
+        return found
+    with course_lock(root), open_gradebook(root) as book:
+        for module_id in module_ids:
+            try:
+                submissions = book.assignment_submissions(module_id)
+            except MissingEntry:
+                continue
+            found[module_id] = [CurrentSubmission(
+                str(s.student_id), float(s.score), float(s.max_score or 0), s.timestamp)
+                for s in submissions]
+    return found

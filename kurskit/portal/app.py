@@ -1,0 +1,127 @@
+"""The learner portal server: Voilà, the module pages, and bounds for Voilà's kernels.
+
+`PortalApp` is Voilà's own application. It adds the module pages (`/lernen/…`, see
+`kurskit.portal.pages`), the default way a module opens: plain HTML, no kernel. For the
+Voilà widget view (`module_view = "voila"`) it bounds what Voilà leaves open. Voilà
+starts one kernel per open module page with no upper bound (voila issue #617), so a page
+is refused with a German "portal full" page (HTTP 503, `503.html` of the kurskit
+template) once `max_sessions` learner kernels run. Preheated pool kernels do not count: they are
+bounded by the pool sizes. Idle culling is jupyter_server's (`MappingKernelManager.
+cull_idle_timeout`), which Voilà's pool manager already keeps away from pooled kernels.
+
+Run as `python -m kurskit.portal.app <portal dir> [Voilà options]`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jupyter_core.utils import ensure_async
+from tornado.web import HTTPError
+from traitlets import Dict, Enum, Int
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from kurskit.portal import pages
+
+# module pages show widgets only; every other lab extension is JavaScript each page parses
+WIDGET_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
+
+
+class SessionCount:
+    """Which kernels serve a learner: started for a page, or taken from a pool by one.
+
+    Voilà's pool manager starts its pool kernels through its own base class and has no
+    public record of which kernels it handed out, so the two calls a page makes on the
+    kernel manager are wrapped on this one instance.
+    """
+
+    def __init__(self, kernel_manager: Any) -> None:
+        self.kernel_manager = kernel_manager
+        self.learner_kernels: set[str] = set()
+        start_kernel = kernel_manager.start_kernel
+        take_from_pool = getattr(kernel_manager, "get_rendered_notebook", None)
+
+        async def started_for_a_page(*args: Any, **kwargs: Any) -> str:
+            kernel_id = await ensure_async(start_kernel(*args, **kwargs))
+            self.learner_kernels.add(kernel_id)
+            return kernel_id
+
+        async def taken_by_a_page(*args: Any, **kwargs: Any) -> Any:
+            rendered = await take_from_pool(*args, **kwargs)  # type: ignore[misc]
+            self.learner_kernels.add(rendered[2])  # (render task, cache, kernel id)
+            return rendered
+
+        kernel_manager.start_kernel = started_for_a_page
+        if take_from_pool is not None:
+            kernel_manager.get_rendered_notebook = taken_by_a_page
+
+    def __len__(self) -> int:
+        self.learner_kernels &= set(self.kernel_manager.list_kernel_ids())  # forget the gone
+        return len(self.learner_kernels)
+
+
+class CappedVoilaHandler(TornadoVoilaHandler):
+    """Voilà's module page, refused politely when the portal is full."""
+
+    async def get(self, path: str | None = None) -> None:
+        limit = self.settings["kurskit_max_sessions"]
+        if limit > 0 and len(self.settings["kurskit_sessions"]) >= limit:
+            raise HTTPError(503, reason="Portal full")
+        await super().get(path=path)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        if status_code == 503:
+            self.set_header("Retry-After", "120")
+        super().write_error(status_code, **kwargs)
+
+
+class PortalApp(Voila):
+    """Voilà for the kurskit portal (see the module docstring)."""
+
+    name = "kurskit-portal"
+    max_sessions = Int(60, config=True,
+                       help="Module pages (learner kernels) served at once; 0 = no limit.")
+    module_view = Enum(["page", "voila"], "page", config=True,
+                       help="How the overview opens a module: 'page' (HTML form, no kernel, "
+                            "kurskit.portal.lesson_page) or 'voila' (the notebook app with "
+                            "widgets).")
+    pool_size = Int(0, config=True, help="Preheated kernels kept ready per module (Voilà view).")
+    pools = Dict(key_trait=None, value_trait=Int(), config=True,
+                 help="Pool size per notebook path below the portal root (overrides "
+                      "pool_size), e.g. for a module a whole office takes at once.")
+
+    def initialize(self, argv: list[str] | None = None) -> None:
+        super().initialize(argv)
+        preheat = self.pool_size > 0 or any(size > 0 for size in self.pools.values())
+        self.voila_configuration.preheat_kernel = preheat
+        self.voila_configuration.default_pool_size = self.pool_size
+        configured = self.voila_configuration
+        if not configured.extension_allowlist and not configured.extension_denylist:
+            configured.extension_allowlist = list(WIDGET_EXTENSIONS)
+        if preheat:
+            # read by Voilà's pool manager, created later in init_settings
+            self.config.VoilaKernelManager.kernel_pools_config = {
+                "default": {"pool_size": self.pool_size},
+                **{notebook: {"pool_size": size} for notebook, size in self.pools.items()}}
+
+    def init_settings(self) -> dict:
+        settings = super().init_settings()
+        settings["kurskit_max_sessions"] = self.max_sessions
+        settings["kurskit_sessions"] = SessionCount(self.kernel_manager)
+        settings["kurskit_module_view"] = self.module_view
+        return settings
+
+    def init_handlers(self) -> list:
+        voila = [(handler[0], CappedVoilaHandler, *handler[2:])
+                 if handler[1] is TornadoVoilaHandler else handler
+                 for handler in super().init_handlers()]
+        module_pages = pages.handlers(Path(self.root_dir), self.server_url, self.base_url)
+        return [*module_pages, *voila]  # before Voilà's catch-all static handler
+
+
+main = PortalApp.launch_instance
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""One widget function per question kind, with the name and arguments authors write in a
+module's answer cells, e.g. `single_choice("frist", "Wie lange?", ["24 Stunden", …])`.
+
+Each builds labelled ipywidgets, registers the question on the page (which restores its
+draft) and shows it. The answers take the same shapes as the module page's fields
+(`kurskit.portal.form_answers`); the grading service validates both alike.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from kurskit.authoring.questions import KINDS
+from kurskit.portal.numbers import num, parse_number
+from kurskit.portal.widgets.page import label, labelled, order, show
+
+NOT_CHOSEN = "– bitte wählen –"
+
+
+def single_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False) -> None:
+    radio = widgets.RadioButtons(options=order(options, shuffle), value=None,
+                                 layout=widgets.Layout(width="auto"))
+    labelled(radio, qid)
+
+    def write(value: Any) -> None:
+        radio.value = value if value in radio.options else None
+
+    show(qid, "single_choice", prompt, radio, lambda: radio.value, [radio], write)
+
+
+def multiple_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False) -> None:
+    boxes = [widgets.Checkbox(value=False, description=o, indent=False,
+                              layout=widgets.Layout(width="auto"))
+             for o in order(options, shuffle)]
+    hint = widgets.HTML(value="<em>Mehrere Antworten können richtig sein.</em>")
+    inputs = widgets.VBox([hint, *boxes])
+    def write(value: Any) -> None:
+        for box in boxes:
+            box.value = box.description in value
+
+    show(qid, "multiple_choice", prompt, inputs,
+          lambda: [b.description for b in boxes if b.value] or None, list(boxes), write)
+
+
+def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = False) -> None:
+    """Each statement judged „richtig“ or „falsch“."""
+    rows, radios = [], []
+    for number, statement in enumerate(order(statements, shuffle)):
+        radio = widgets.RadioButtons(options=[("richtig", True), ("falsch", False)], value=None,
+                                     layout=widgets.Layout(width="auto"))
+        radios.append((statement, radio))
+        token = f"{qid}-{number}"
+        rows.append(widgets.VBox([label(statement, token), labelled(radio, token)]))
+
+    def read() -> dict[str, bool] | None:
+        judged = {s: r.value for s, r in radios if r.value is not None}
+        return judged or None
+
+    def write(value: Any) -> None:
+        for statement, radio in radios:
+            radio.value = value.get(statement) if value.get(statement) in (True, False) else None
+
+    intro = widgets.HTML(value="<em>Ist die Aussage richtig oder falsch?</em>")
+    show(qid, "true_false", prompt, widgets.VBox([intro, *rows]), read,
+          [r for _, r in radios], write)
+
+
+def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
+             shuffle: bool = False) -> None:
+    choices = [NOT_CHOSEN, *order(categories, shuffle)]
+    rows, selects = [], []
+    for number, case in enumerate(order(cases, shuffle)):
+        select = widgets.Dropdown(options=choices, value=NOT_CHOSEN,
+                                  layout=widgets.Layout(width="auto", max_width="100%"))
+        selects.append((case, select))
+        token = f"{qid}-{number}"
+        rows.append(widgets.VBox([label(case, token), labelled(select, token)]))
+
+    def read() -> dict[str, str] | None:
+        chosen = {case: s.value for case, s in selects if s.value != NOT_CHOSEN}
+        return chosen or None
+
+    def write(value: Any) -> None:
+        for case, select in selects:
+            select.value = value.get(case) if value.get(case) in categories else NOT_CHOSEN
+
+    show(qid, "matching", prompt, widgets.VBox(rows), read, [s for _, s in selects], write)
+
+
+def ordering(qid: str, prompt: str, items: list[str]) -> None:
+    """Process steps into order: one list per position, each step used once."""
+    selects = [widgets.Dropdown(options=[NOT_CHOSEN, *items], value=NOT_CHOSEN,
+                                layout=widgets.Layout(width="auto", max_width="100%"))
+               for _ in items]
+    hint = widgets.HTML(value="")
+    rows = [widgets.VBox([label(f"Schritt {n}", f"{qid}-{n}"), labelled(s, f"{qid}-{n}")])
+            for n, s in enumerate(selects, start=1)]
+
+    def read() -> list[str] | None:
+        chosen = [s.value for s in selects]
+        repeated = len({c for c in chosen if c != NOT_CHOSEN}) < sum(
+            c != NOT_CHOSEN for c in chosen)
+        hint.value = ("<p><em>Jeder Schritt darf nur einmal vorkommen.</em></p>"
+                      if repeated else "")
+        return None if repeated or NOT_CHOSEN in chosen else chosen
+
+    def write(value: Any) -> None:
+        for select, item in zip(selects, value, strict=False):
+            select.value = item if item in items else NOT_CHOSEN
+
+    intro = widgets.HTML(value="<em>Wählen Sie für jede Position den passenden Schritt.</em>")
+    show(qid, "ordering", prompt, widgets.VBox([intro, *rows, hint]), read, list(selects), write)
+
+
+def numeric(qid: str, prompt: str, unit: str) -> None:
+    field = labelled(widgets.Text(value="", placeholder="Zahl eingeben",
+                                   layout=widgets.Layout(width="12em")), qid)
+    hint = widgets.HTML(value="")
+
+    def read() -> int | float | None:
+        value = parse_number(field.value)
+        hint.value = ("<p><em>Bitte geben Sie eine Zahl ein, z. B. 3 oder 2,5.</em></p>"
+                      if field.value.strip() and value is None else "")
+        return value
+
+    inputs = widgets.VBox([widgets.HBox([field, widgets.HTML(value=html.escape(unit))]), hint])
+
+    def write(value: Any) -> None:
+        field.value = num(value)
+
+    show(qid, "numeric", prompt, inputs, read, [field], write)
+
+
+def short_text(qid: str, prompt: str) -> None:
+    field = labelled(widgets.Text(value="", placeholder="Ihre Antwort",
+                                  layout=widgets.Layout(width="24em", max_width="100%")), qid)
+    _text(qid, "short_text", prompt, field, field)
+
+
+def free_text(qid: str, prompt: str) -> None:
+    """A longer text (e.g. a reply letter) that a trainer grades in formgrader."""
+    area = labelled(widgets.Textarea(value="", placeholder="Ihr Text",
+                                     layout=widgets.Layout(width="100%", height="12em")), qid)
+    note = widgets.HTML(value="<p><em>Diese Antwort bewertet eine Trainerin oder ein "
+                        "Trainer.</em></p>")
+    _text(qid, "free_text", prompt, area, widgets.VBox([area, note]))
+
+
+def _text(qid: str, kind: str, prompt: str, field: widgets.Widget,
+          inputs: widgets.Widget) -> None:
+    """A text question: its answer is the field's text, as `QuestionKind.text_answer` says."""
+
+    def write(value: Any) -> None:
+        field.value = str(value)
+
+    show(qid, kind, prompt, inputs, lambda: KINDS[kind].text_answer(field.value), [field],
+         write)

@@ -1,0 +1,241 @@
+"""The Voilà module page in the learner's kernel: its questions, drafts and „Prüfen“.
+
+The kernel holds the question texts and the learner's answers, never a key: solutions
+and explanations stay on the grading side, reached through the one client of the grading
+API (`kurskit.portal.client`). A module's setup cell calls `start_module`, each question
+cell a widget function of `kurskit.portal.widgets.kinds`, the last cell `submit_panel`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import os
+import random
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+from IPython.display import HTML, display
+
+from kurskit.portal import client
+from kurskit.portal.client import ServiceError
+from kurskit.portal.feedback import checks_label, question_feedback_html
+
+_CSS = """
+<style>
+.kurskit-question { border-left: 4px solid #1f4e79; padding: 0.5em 1em; margin: 1em 0; }
+.kurskit-question .widget-label, .kurskit-question label { white-space: normal !important; }
+.kurskit-question .widget-html-content p { line-height: 1.5; margin: 0.25em 0; }
+.kurskit-question .widget-radio-box label { height: auto !important; margin: 0.25em 0; }
+.kurskit-question .widget-checkbox { width: auto !important; height: auto !important; }
+.kurskit-question .widget-checkbox .widget-label-basic { white-space: normal; }
+.kurskit-feedback-right { color: #1b5e20; }
+.kurskit-feedback-wrong { color: #8b1a1a; }
+.kurskit-result { border: 2px solid #1f4e79; padding: 0.5em 1em; margin-top: 1em; }
+</style>
+"""
+
+
+class Question:
+    """One question on the page: its widgets, its current answer, its feedback area."""
+
+    def __init__(self, qid: str, kind: str, number: int, prompt: str,
+                 inputs: widgets.Widget, read: Callable[[], Any],
+                 watched: list[widgets.Widget],
+                 write: Callable[[Any], None] | None = None) -> None:
+        self.qid, self.kind, self.number = qid, kind, number
+        self._read, self._write = read, write
+        self.watched = watched
+        self.feedback = widgets.HTML(value="")
+        self.feedback.add_class("kk-live")  # announced to screen readers when it changes
+        heading = widgets.HTML(value=f'<p id="kk-{qid}"><strong>Frage {number}</strong><br>'
+                               f"{html.escape(prompt)}</p>")
+        self.check_button = widgets.Button(description="Prüfen",
+                                           tooltip="Diese Antwort jetzt prüfen lassen")
+        self.check_button.on_click(lambda _button: self.check())
+        controls = [] if kind == "free_text" else [self.check_button]
+        self.box = widgets.VBox([heading, inputs, *controls, self.feedback])
+        self.box.add_class("kurskit-question")
+
+    def answer(self) -> Any:
+        return self._read()
+
+    def restore(self, value: Any) -> None:
+        """Put a saved draft answer back into the widgets (ignores what no longer fits)."""
+        if self._write is not None and value is not None:
+            with contextlib.suppress(Exception):
+                self._write(value)
+
+    def allow_checks(self, left: int | None) -> None:
+        """None: not known yet (service unreachable); the service has the last word."""
+        if left is None:
+            self.check_button.description = "Prüfen"
+            return
+        self.check_button.disabled = left <= 0
+        self.check_button.description = checks_label(left)
+
+    def check(self) -> None:
+        """„Prüfen“: the grading side checks this one answer; the key never comes here."""
+        answer = self.answer()
+        if answer is None:
+            self.feedback.value = "<p><em>Bitte antworten Sie zuerst.</em></p>"
+            return
+        self.check_button.disabled = True
+        try:
+            result = client.call(client.check(PAGE.module_id or "", self.qid, answer))
+        except ServiceError as failure:
+            self.feedback.value = (f'<p class="kurskit-feedback-wrong">'
+                                   f"{html.escape(str(failure))}</p>")
+            self.check_button.disabled = False
+            return
+        self.show_feedback({**result, "answered": True})
+        self.allow_checks(int(result["checks_left"]))
+
+    def answered(self) -> bool:
+        value = self.answer()
+        return value is not None and value != [] and value != {}
+
+    def show_feedback(self, result: dict[str, Any]) -> None:
+        self.feedback.value = question_feedback_html(result)
+
+
+class _Page:
+    SAVE_DELAY = 1.0  # seconds of quiet before a draft is saved
+
+    def __init__(self) -> None:
+        self.module_id: str | None = None
+        self.questions: dict[str, Question] = {}
+        self.listeners: list[Callable[[], None]] = []
+        self.draft: dict[str, Any] = {}
+        self.checks_left: dict[str, int] | None = None
+        self.checks_allowed: int | None = None
+        self.saved = widgets.HTML(value="")
+        self._timer: threading.Timer | None = None
+        self._restoring = False
+
+    def add(self, question: Question) -> Question:
+        if question.qid in self.questions:
+            raise ValueError(f"question id {question.qid!r} is used twice")
+        self._apply_draft(question)
+        self.questions[question.qid] = question
+        for widget in question.watched:
+            widget.observe(lambda _change: self.changed(), names="value")
+        return question
+
+    def _apply_draft(self, question: Question) -> None:
+        question.restore(self.draft.get(question.qid))
+        if self.checks_left is None:
+            question.allow_checks(None)
+        elif question.qid in self.checks_left:
+            question.allow_checks(self.checks_left[question.qid])
+        if self.checks_allowed == 0:  # the author switched „Prüfen“ off for this module
+            question.check_button.layout.display = "none"
+
+    def load_draft(self) -> None:
+        try:
+            draft = client.call(client.draft(self.module_id or ""))
+            self.draft, self.checks_left = draft["answers"], draft["checks_left"]
+            self.checks_allowed = draft["checks_per_question"]
+        except (ServiceError, KeyError, TypeError):
+            pass  # no service yet: the page works, drafts start when it answers
+
+    def refresh_draft(self) -> None:
+        """Load the draft into questions already on the page, without saving it again."""
+        self.load_draft()
+        self._restoring = True
+        try:
+            # list(): the page may still be adding questions while Voilà hands it out
+            for question in list(self.questions.values()):
+                self._apply_draft(question)
+        finally:
+            self._restoring = False
+        for listener in self.listeners:
+            listener()
+
+    def changed(self) -> None:
+        for listener in self.listeners:
+            listener()
+        if self._restoring:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(self.SAVE_DELAY, self.save_draft)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def save_draft(self) -> None:
+        """Keep the answers on the grading side, so a reload or a new kernel loses nothing."""
+        answers = {qid: q.answer() for qid, q in self.questions.items()}
+        try:
+            client.call(client.save_draft(self.module_id or "", answers))
+        except ServiceError:
+            self.saved.value = ("<p><em>Zwischenspeichern gerade nicht möglich – Ihre "
+                                "Antworten bleiben auf dieser Seite.</em></p>")
+        else:
+            self.saved.value = (f"<p><em>Zwischengespeichert um "
+                                f"{time.strftime('%H:%M')} Uhr.</em></p>")
+
+
+PAGE = _Page()
+
+
+def start_module(module_id: str) -> None:
+    """Begin a module page (the setup cell)."""
+    PAGE.__init__()  # type: ignore[misc]  # a re-run starts a fresh page
+    PAGE.module_id = module_id
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        # a preheated kernel runs the page before its learner arrives, when the draft may
+        # still change: the page starts blank and loads it once Voilà hands the kernel out
+        threading.Thread(target=_when_handed_out, args=(PAGE.refresh_draft,),
+                         daemon=True).start()
+    else:
+        PAGE.load_draft()
+    display(HTML(_CSS))
+
+
+def _when_handed_out(then: Callable[[], None]) -> None:
+    """Wait for Voilà's request info of this kernel, sent when a page takes it from the pool.
+
+    The same websocket as `voila.utils.wait_for_request`, which would cost 46 MB of
+    imports in every learner's kernel.
+    """
+    kernel_id = os.environ.get("VOILA_KERNEL_ID")
+    if not kernel_id:
+        return
+    from websockets.sync.client import connect
+
+    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
+    url = (f"{os.environ.get('VOILA_WS_PROTOCOL', 'ws')}://"
+           f"{os.environ.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{os.environ.get('VOILA_APP_PORT', '8866')}{base}voila/query/{kernel_id}")
+    try:
+        with connect(url, open_timeout=10) as websocket:
+            websocket.recv()
+    except Exception:  # Voilà gone or changed: the page keeps the draft it has
+        return
+    then()
+
+
+def show(qid: str, kind: str, prompt: str, inputs: widgets.Widget, read: Callable[[], Any],
+         watched: list[widgets.Widget], write: Callable[[Any], None]) -> None:
+    """Number the question, register it on the page (restoring its draft) and display it."""
+    question = Question(qid, kind, len(PAGE.questions) + 1, prompt, inputs, read, watched, write)
+    display(PAGE.add(question).box)
+
+
+def labelled(widget: widgets.Widget, token: str) -> widgets.Widget:
+    """Mark a widget as labelled by the element with id kk-<token> (see the Voilà template)."""
+    widget.add_class(f"kk-lbl-{token}")
+    return widget
+
+
+def label(text: str, token: str) -> widgets.HTML:
+    return widgets.HTML(value=f'<p id="kk-{token}">{html.escape(text)}</p>')
+
+
+def order(items: list[str], shuffle: bool) -> list[str]:
+    """The author's order, or a fresh random order for this learner's page."""
+    return random.sample(list(items), len(items)) if shuffle else list(items)

@@ -1,0 +1,68 @@
+"""The „Abgeben“ panel of the Voilà view: progress, status, and the result of a submission."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+from IPython.display import display
+
+from kurskit.portal import client
+from kurskit.portal.client import ServiceError
+from kurskit.portal.feedback import GRADING_SLOW, STILL_GRADING, result_html
+from kurskit.portal.widgets.page import PAGE
+
+
+def submit_panel() -> None:
+    """The "Abgeben" button with progress, status and the result (the module's last cell)."""
+    progress = widgets.HTML()
+    button = widgets.Button(description="Abgeben", button_style="primary",
+                            tooltip="Antworten zur Bewertung abgeben", icon="paper-plane")
+    status = widgets.HTML()
+    result = widgets.HTML()
+    for live in (progress, status, result):
+        live.add_class("kk-live")
+
+    def update_progress() -> None:
+        done = sum(q.answered() for q in PAGE.questions.values())
+        progress.value = f"<p>{done} von {len(PAGE.questions)} Fragen beantwortet.</p>"
+
+    def on_click(_button: widgets.Button) -> None:
+        button.disabled = True
+        status.value = "<p>Ihre Antworten werden bewertet …</p>"
+        result.value = ""
+        try:
+            answers = {qid: q.answer() for qid, q in PAGE.questions.items()}
+            outcome = submit_answers(PAGE.module_id or "", answers, on_wait=lambda: setattr(
+                status, "value", f"<p>{html.escape(STILL_GRADING)}</p>"))
+        except ServiceError as failure:
+            status.value = ('<p class="kurskit-feedback-wrong" role="alert">'
+                            f"{html.escape(str(failure))}</p>")
+        else:
+            status.value = ""
+            for item in outcome["questions"]:
+                if item["id"] in PAGE.questions:
+                    PAGE.questions[item["id"]].show_feedback(item)
+            result.value = result_html(outcome)
+            button.description = "Erneut abgeben"
+        finally:
+            button.disabled = False
+
+    button.on_click(on_click)
+    PAGE.listeners.append(update_progress)
+    update_progress()
+    PAGE.saved.value = ("<p><em>Ihre Antworten werden beim Bearbeiten automatisch "
+                        "zwischengespeichert.</em></p>")
+    display(widgets.VBox([progress, PAGE.saved, button, status, result]))
+
+
+def submit_answers(module_id: str, answers: dict[str, Any], timeout: float = 120,
+                   on_wait: Callable[[], None] | None = None, poll: float = 1.0) -> Any:
+    """Submit through the grading API and wait for the grade (German ServiceError if not)."""
+    outcome = client.call(client.submit(module_id, answers, timeout=timeout, poll=poll),
+                          on_pause=on_wait)
+    if outcome is None:
+        raise ServiceError(202, GRADING_SLOW)
+    return outcome

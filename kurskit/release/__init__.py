@@ -1,0 +1,2 @@
+"""Release: `kurskit check` and `kurskit build` (nbgrader's release, the portal folder,
+the handbook)."""

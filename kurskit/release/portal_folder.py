@@ -1,0 +1,32 @@
+"""The learner portal's folder: release notebooks arranged by course, under German titles.
+
+Voilà's overview lists names, so folders and files carry the course and module titles
+(`layout.portal_path`). The notebooks are copies of nbgrader's release versions: no key
+ever lands here.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kurskit import layout
+from kurskit.authoring.catalog import Catalog
+
+
+def build_portal(catalog: Catalog, grading_root: Path, portal_dir: Path) -> list[Path]:
+    """Copy every released module into portal_dir; returns the notebooks written."""
+    if portal_dir.exists():
+        shutil.rmtree(portal_dir)
+    portal_dir.mkdir(parents=True)
+    written = []
+    for course in catalog.courses:
+        for module in course.modules:
+            release = layout.release_notebook(grading_root, module.id, module.filename)
+            if not release.is_file():
+                raise FileNotFoundError(f"{module.id} has not been released: {release} missing")
+            target = portal_dir / layout.portal_path(course, module)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(release, target)
+            written.append(target)
+    return written

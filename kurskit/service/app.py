@@ -1,0 +1,72 @@
+"""The grading service: answers in, nbgrader-graded score and feedback out (HTTP, OpenAPI).
+
+Every request is validated before anything is written: a known module, known question
+ids, and answers that are literal data fitting their question. Refusals carry an English
+`message` and a German `message_de` for the learner's app. The routes live in
+`kurskit.service.routes`; the grading itself in `kurskit.grading`, which never imports
+this package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+from kurskit.service.context import Services, ServiceSettings
+from kurskit.service.errors import BodyLimit, install_handlers
+from kurskit.service.routes import modules, practice, submissions
+from kurskit.service.schemas import ErrorBody
+
+__all__ = ["ServiceSettings", "app_from_env", "create_app", "openapi_document"]
+
+API = submissions.API
+DESCRIPTION = (
+    "Grades a learner's answers to a kurskit module by nbgrader's rules and records them in "
+    "nbgrader's gradebook; returns score and feedback. A submission is stored durably "
+    "before it is acknowledged and graded exactly once. The learner's identity comes from "
+    "the deployment (local configuration, or a header set by a trusted proxy), never from "
+    "the request body.")
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def build_api(max_body_bytes: int = 64 * 1024, lifespan: Lifespan | None = None) -> FastAPI:
+    """The routes, models and refusal handlers; no catalogue, no grader."""
+    app = FastAPI(lifespan=lifespan, title="kurskit grading service", version="1",
+                  description=DESCRIPTION,
+                  responses={401: {"model": ErrorBody}, 413: {"model": ErrorBody},
+                             422: {"model": ErrorBody}})
+    install_handlers(app, max_body_bytes)
+    for router in (modules.router, submissions.router, practice.router):
+        app.include_router(router, prefix=API)
+    app.add_middleware(BodyLimit, limit=max_body_bytes)
+    return app
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    """The service for one deployment; its grader starts and stops with the app."""
+    services = Services(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # the grader grades what a crash left in the inbox before anything new
+        await run_in_threadpool(services.grader.start)
+        yield
+        await run_in_threadpool(services.grader.stop)
+
+    app = build_api(settings.max_body_bytes, lifespan)
+    app.state.services = services
+    return app
+
+
+def openapi_document() -> dict[str, Any]:
+    """The API's OpenAPI document (it depends on no catalogue and starts no grader)."""
+    return build_api().openapi()
+
+
+def app_from_env() -> FastAPI:
+    """The service as configured by the deployment's environment (used by `kurskit start`)."""
+    return create_app(ServiceSettings.from_env())

@@ -1,0 +1,53 @@
+"""What every request of the grading service needs: its settings, the catalogue, the
+release notebooks and the grader. One `Services` per app, made by `create_app`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from kurskit import deployment, layout
+from kurskit.authoring.catalog import Module, load_catalog
+from kurskit.grading.grader import Grader, make_grader
+from kurskit.grading.submission import ReleaseCache
+from kurskit.service.identity import IdentityProvider, identity_from_env
+
+
+@dataclass
+class ServiceSettings:
+    courses_dir: Path
+    grading_root: Path
+    identity: IdentityProvider
+    max_body_bytes: int = 64 * 1024
+    # how long a submission request waits for its grade before answering 202
+    wait_seconds: float = 10.0
+    # grade in a child process (the service's second core) instead of a thread
+    grading_process: bool = False
+
+    @classmethod
+    def from_env(cls) -> ServiceSettings:
+        """As configured by the deployment's environment (used by `kurskit start`)."""
+        project = layout.Project.from_env(Path("."))
+        return cls(courses_dir=project.courses, grading_root=project.grading,
+                   identity=identity_from_env(),
+                   wait_seconds=float(os.environ.get(deployment.GRADE_WAIT, "10")),
+                   grading_process=os.environ.get(deployment.GRADING_PROCESS, "1") != "0")
+
+
+class Services:
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self.root = settings.grading_root
+        self.catalog = load_catalog(settings.courses_dir)
+        self.grader: Grader = make_grader(settings.grading_root, settings.courses_dir,
+                                          self.catalog, child_process=settings.grading_process)
+        self._releases = ReleaseCache()
+
+    def release_path(self, module: Module) -> Path:
+        return layout.release_notebook(self.root, module.id, module.filename)
+
+    def release(self, module: Module) -> NotebookNode:
+        return self._releases.read(self.release_path(module))

@@ -1,0 +1,74 @@
+"""Who is submitting: decided by the deployment, never by the request body.
+
+Local mode (one learner per server: a trainer's demo or a single workstation) takes the
+learner from the server's configuration. Header mode (`KURSKIT_IDENTITY=header`) serves
+many learners behind a reverse proxy or JupyterHub that authenticates them and passes the
+learner id in a trusted header (default `X-Kurskit-Learner`, `KURSKIT_IDENTITY_HEADER`).
+The proxy must set that header itself and strip any copy a client sends; the service must
+only be reachable through it. A JupyterHub deployment can plug in a provider that verifies
+the hub token the learner's kernel sends, through the hub API.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Protocol
+
+from fastapi import Request
+
+from kurskit import deployment
+from kurskit.layout import valid_learner_id
+
+
+class IdentityError(Exception):
+    """The request carries no acceptable identity (answered with HTTP 401)."""
+
+
+class IdentityProvider(Protocol):
+    name: str
+
+    def learner_for(self, request: Request) -> str: ...
+
+
+class LocalIdentity:
+    """Every request is the one learner this server was configured for."""
+
+    name = "local"
+
+    def __init__(self, learner: str) -> None:
+        if not valid_learner_id(learner):
+            raise ValueError(
+                f"invalid learner id {learner!r}: use lower-case letters, digits, '.', '_', '-'")
+        self.learner = learner
+
+    def learner_for(self, request: Request) -> str:
+        return self.learner
+
+
+class HeaderIdentity:
+    """The learner named by a header that a trusted proxy sets (and strips from clients)."""
+
+    name = "header"
+
+    def __init__(self, header: str = deployment.DEFAULT_LEARNER_HEADER) -> None:
+        self.header = header
+
+    def learner_for(self, request: Request) -> str:
+        values = request.headers.getlist(self.header)
+        if len(values) != 1:
+            raise IdentityError(f"expected exactly one {self.header} header from the proxy")
+        learner = values[0].strip()
+        if not valid_learner_id(learner):
+            raise IdentityError(f"invalid learner id in {self.header}")
+        return learner
+
+
+def identity_from_env(environ: Mapping[str, str] | None = None) -> IdentityProvider:
+    env = os.environ if environ is None else environ
+    mode = env.get(deployment.IDENTITY, "local")
+    if mode == "local":
+        return LocalIdentity(env.get(deployment.LEARNER, deployment.DEFAULT_LEARNER))
+    if mode == "header":
+        return HeaderIdentity(deployment.learner_header(env))
+    raise ValueError(f"unknown identity mode {mode!r} (KURSKIT_IDENTITY); known: local, header")

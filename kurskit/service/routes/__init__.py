@@ -1,0 +1,1 @@
+"""The grading API's routes, one router per concern."""

@@ -1,0 +1,117 @@
+"""Submissions: store an attempt durably, grade it exactly once, answer with the result."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import Future
+from datetime import datetime
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from nbformat import NotebookNode
+
+from kurskit.authoring.catalog import Module
+from kurskit.grading import inbox, results
+from kurskit.grading.attempts import Attempt
+from kurskit.grading.inbox import Entry
+from kurskit.grading.submission import ModuleOutdated, build_submission
+from kurskit.service.dependencies import Context, KnownModule, Learner, validated_answers
+from kurskit.service.errors import GRADING_FAILED_DE, Refusal
+from kurskit.service.schemas import (
+    AttemptInfo,
+    ErrorBody,
+    SubmissionPending,
+    SubmissionRequest,
+    SubmissionResult,
+)
+
+API = "/api/v1"
+log = logging.getLogger("kurskit.service")
+router = APIRouter()
+
+
+@router.post("/modules/{module_id}/submissions", status_code=201,
+             response_model=SubmissionResult,
+             responses={202: {"model": SubmissionPending,
+                              "description": "stored, still being graded: poll `status_url`"},
+                        404: {"model": ErrorBody}, 409: {"model": ErrorBody},
+                        500: {"model": ErrorBody}})
+async def submit(body: SubmissionRequest, who: Learner, module: KnownModule,
+                 context: Context) -> SubmissionResult | JSONResponse:
+    """Store the answers as a new attempt, grade it, return score and feedback.
+
+    The attempt is stored durably before anything else (fsync); from then on it is never
+    lost and is graded exactly once, even if the service restarts. The call waits for
+    the grade for a few seconds (201 with the result); if grading takes longer it
+    answers 202 with a `status_url` to poll.
+    """
+    def store() -> tuple[Attempt, Entry, NotebookNode]:
+        answers = validated_answers(module, body.answers)
+        try:
+            notebook = build_submission(context.release(module), answers)
+        except ModuleOutdated:
+            raise Refusal(409, "module_outdated", f"module {module.id!r} changed since its "
+                          "release; run `kurskit build`", "Dieses Modul wird gerade "
+                          "aktualisiert. Bitte laden Sie die Seite später neu.") from None
+        attempt, entry = inbox.accept(context.root, who, module.id, module.filename,
+                                      notebook, answers)
+        return attempt, entry, notebook
+
+    attempt, entry, notebook = await run_in_threadpool(store)
+    # acknowledged: the attempt and its inbox entry are on disk
+    future = context.grader.submit(entry, notebook)
+    return await _wait_for_result(module, attempt.number, attempt.timestamp, future,
+                                  context.settings.wait_seconds)
+
+
+@router.get("/modules/{module_id}/submissions/{attempt}", response_model=SubmissionResult,
+            responses={202: {"model": SubmissionPending, "description": "still being graded"},
+                       404: {"model": ErrorBody}, 500: {"model": ErrorBody}})
+async def submission_status(attempt: int, who: Learner, module: KnownModule,
+                            context: Context) -> SubmissionResult | JSONResponse:
+    """The result of one attempt of the calling learner; 202 while it is being graded."""
+    state = await run_in_threadpool(results.attempt_state, context.root, who, module.id,
+                                    attempt)
+    if not state.exists:
+        raise Refusal(404, "unknown_attempt", f"no attempt {attempt} of {module.id!r}",
+                      "Diese Abgabe gibt es nicht.")
+    if state.result is not None:
+        return state.result
+    if state.failed:
+        raise Refusal(500, "grading_failed", f"attempt {attempt} was stored but not graded; "
+                      "a trainer can regrade it (kurskit grade)", GRADING_FAILED_DE)
+    future = context.grader.job(who, module.id, attempt)
+    if future is None:  # queued by an earlier run of the service: graded in order
+        future = Future()
+    assert state.submitted_at is not None
+    return await _wait_for_result(module, attempt, state.submitted_at, future, 1.0)
+
+
+@router.get("/modules/{module_id}/submissions", response_model=list[AttemptInfo],
+            responses={404: {"model": ErrorBody}})
+def attempts(who: Learner, module: KnownModule, context: Context) -> list[AttemptInfo]:
+    return [AttemptInfo(attempt=s.attempt, submitted_at=s.submitted_at, score=s.score,
+                        max_score=s.max_score)
+            for s in results.summaries(context.root, who, module.id)]
+
+
+async def _wait_for_result(module: Module, attempt: int, submitted_at: datetime,
+                           future: Future[SubmissionResult],
+                           seconds: float) -> SubmissionResult | JSONResponse:
+    """The result if it comes within `seconds`, else 202 with where to ask again."""
+    waiting = asyncio.wrap_future(future)
+    done, _ = await asyncio.wait({waiting}, timeout=seconds)  # never cancels the grading
+    if not done:
+        pending = SubmissionPending(
+            module=module.id, attempt=attempt, submitted_at=submitted_at,
+            status_url=f"{API}/modules/{module.id}/submissions/{attempt}")
+        return JSONResponse(status_code=202, content=pending.model_dump(mode="json"))
+    try:
+        return waiting.result()
+    except Exception as error:
+        log.error("attempt %s of %s: grading failed: %s", attempt, module.id, error)
+        raise Refusal(500, "grading_failed", f"attempt {attempt} was stored but grading "
+                      "failed; a trainer can regrade it (kurskit grade)",
+                      GRADING_FAILED_DE) from None

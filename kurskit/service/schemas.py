@@ -1,0 +1,96 @@
+"""The grading API's request and response bodies (they make the OpenAPI document).
+
+A learner's result is the grading side's own record (`kurskit.grading.results`); the API
+answers with it as it is stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kurskit.grading.results import QuestionResult, SubmissionResult
+
+__all__ = ["AttemptInfo", "CheckRequest", "CheckResult", "Draft", "DraftRequest", "ErrorBody",
+           "ModuleInfo", "QuestionInfo", "QuestionResult", "SubmissionPending",
+           "SubmissionRequest", "SubmissionResult"]
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="machine-readable code, e.g. unknown_module")
+    message: str = Field(description="English, for developers and trainers")
+    message_de: str = Field(description="German, shown to the learner")
+    details: list[str] = []
+
+
+class SubmissionRequest(BaseModel):
+    """The learner's answers by question id. The learner is never named here."""
+
+    model_config = ConfigDict(extra="forbid")
+    answers: dict[str, Any] = Field(
+        description="question id → answer (text, list of texts, or mapping of texts); "
+        "null or missing means unanswered")
+
+
+class SubmissionPending(BaseModel):
+    """The attempt is stored (it will be graded exactly once); the grade is not there yet."""
+
+    module: str
+    attempt: int
+    submitted_at: datetime
+    status: str = Field(default="grading", description="always `grading`")
+    status_url: str = Field(description="GET it until it answers 200 with the result")
+
+
+class CheckRequest(BaseModel):
+    """One answer to check formatively („Prüfen“); nothing is graded into the gradebook."""
+
+    model_config = ConfigDict(extra="forbid")
+    answer: Any = Field(description="the answer, as in a submission")
+
+
+class CheckResult(BaseModel):
+    question: str
+    correct: bool
+    points: float
+    max_points: float
+    feedback: str = Field(description="German explanation by the author")
+    checks_left: int
+
+
+class DraftRequest(BaseModel):
+    """The learner's current answers, saved while they work (survives reloads)."""
+
+    model_config = ConfigDict(extra="forbid")
+    answers: dict[str, Any]
+
+
+class Draft(BaseModel):
+    answers: dict[str, Any]
+    saved_at: str | None
+    checks_left: dict[str, int] = Field(description="„Prüfen“ still allowed per question")
+    checks_per_question: int
+
+
+class QuestionInfo(BaseModel):
+    id: str
+    type: str
+    prompt: str
+    max_points: float
+
+
+class ModuleInfo(BaseModel):
+    id: str
+    course: str
+    title: str
+    max_score: float
+    questions: list[QuestionInfo]
+
+
+class AttemptInfo(BaseModel):
+    attempt: int
+    submitted_at: str
+    score: float | None
+    max_score: float | None

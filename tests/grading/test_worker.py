@@ -1,0 +1,93 @@
+"""The grading worker: inbox entries in, gradebook rows and learners' results out, once."""
+
+import sqlite3
+
+import nbformat
+import pytest
+
+from kurskit import layout
+from kurskit.authoring.catalog import Catalog, load_catalog
+from kurskit.grading import inbox
+from kurskit.grading.results import GradingFailed, SubmissionResult
+from kurskit.grading.submission import build_submission
+from kurskit.grading.worker import GradingWorker
+from kurskit.nbgrader_course import read_result
+
+pytestmark = pytest.mark.nbgrader
+MODULE, NOTEBOOK = "beispiel-01-kurz", "01-kurz.ipynb"
+RIGHT = {"frist": "72 Stunden", "grundsaetze": ["Zweckbindung", "Datenminimierung"],
+         "rechtsgrundlagen": {"Bauantrag prüfen": "lit. e – öffentliche Aufgabe",
+                              "Newsletter mit Zustimmung": "lit. a – Einwilligung"}}
+HALF = {"frist": "72 Stunden", "grundsaetze": None, "rechtsgrundlagen": None}
+
+
+def accept(project, learner, answers):
+    release = nbformat.read(layout.release_notebook(project.grading, MODULE, NOTEBOOK), 4)
+    return inbox.accept(project.grading, learner, MODULE, NOTEBOOK,
+                        build_submission(release, answers), answers)[1]
+
+
+def ledger(root):
+    with sqlite3.connect(layout.gradebook_file(root)) as db:
+        return db.execute("SELECT learner, attempt, score FROM kurskit_graded_attempt "
+                          "ORDER BY learner, attempt").fetchall()
+
+
+def test_an_entry_is_graded_recorded_and_its_result_stored(released_example):
+    root = released_example.grading
+    worker = GradingWorker(root, load_catalog(released_example.courses))
+    entry = accept(released_example, "anna", RIGHT)
+    try:
+        result = worker.submit(entry, None).result(timeout=60)
+    finally:
+        worker.stop()
+    assert isinstance(result, SubmissionResult)
+    assert (result.learner, result.attempt, result.score, result.max_score) == (
+        "anna", 1, 4.0, 4.0)
+    assert read_result(root, MODULE, "anna", NOTEBOOK).score == 4.0  # the gradebook
+    assert ledger(root) == [("anna", 1, 4.0)]
+    assert inbox.pending(root) == []
+    stored = entry.attempt_path(root) / "result.json"
+    assert SubmissionResult.model_validate_json(stored.read_text("utf-8")) == result
+    for folder in (layout.submitted_dir(root, "anna", MODULE),
+                   layout.autograded_dir(root, "anna", MODULE)):
+        assert (folder / NOTEBOOK).is_file() and (folder / "timestamp.txt").is_file()
+
+
+def test_what_the_inbox_holds_at_start_is_graded_first_in_one_batch(released_example):
+    root = released_example.grading
+    entries = [accept(released_example, f"l{n}", HALF) for n in range(5)]
+    worker = GradingWorker(root, load_catalog(released_example.courses))
+    try:
+        # the first submit starts the worker, which queues the whole inbox; the same
+        # attempts submitted again get their futures (or, if already graded, the result)
+        futures = [worker.submit(e, None) for e in entries]
+        assert [f.result(timeout=60).score for f in futures] == [1.0] * 5
+    finally:
+        worker.stop()
+    assert worker.batches == [5]
+    assert [row[0] for row in ledger(root)] == [f"l{n}" for n in range(5)]
+
+
+def test_a_result_that_cannot_be_stored_keeps_the_entry_and_says_why(released_example):
+    """The grade is recorded, but the module left the catalogue: the learner's app hears
+    that grading failed, the attempt is marked, and the entry waits for the next start."""
+    root = released_example.grading
+    worker = GradingWorker(root, Catalog([]))
+    entry = accept(released_example, "bernd", RIGHT)
+    try:
+        with pytest.raises(GradingFailed, match="left the catalogue"):
+            worker.submit(entry, None).result(timeout=60)
+    finally:
+        worker.stop()
+    assert ledger(root) == [("bernd", 1, 4.0)]
+    assert inbox.pending(root) == [entry]
+    assert "GradingFailed" in (entry.attempt_path(root) / "grading-failed.txt").read_text()
+    # the next start finds the grade in the gradebook and stores the result, grading nothing
+    again = GradingWorker(root, load_catalog(released_example.courses))
+    try:
+        assert again.submit(entry, None).result(timeout=60).score == 4.0
+    finally:
+        again.stop()
+    assert ledger(root) == [("bernd", 1, 4.0)] and inbox.pending(root) == []
+    assert not (entry.attempt_path(root) / "grading-failed.txt").exists()

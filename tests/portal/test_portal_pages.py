@@ -1,0 +1,287 @@
+"""The portal's HTML module pages end to end: real portal, real grading service, real
+nbgrader gradebook, real Chromium."""
+
+import hashlib
+import json
+import shutil
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import axe_violations, make_project
+from kurskit.nbgrader_course import db_url
+from kurskit.release.build import release_all
+from learner_actions import answer, pruefen_reveals_only_its_own_explanation
+from portal_server import serve_portal
+
+pytestmark = [pytest.mark.browser, pytest.mark.nbgrader]
+LEARNER = "seite-lernende"
+
+
+@pytest.fixture(scope="module")
+def portal(released_real):
+    with serve_portal(released_real, LEARNER) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def example_portal(tmp_path_factory):
+    """The fixture course (every question type) released by nbgrader, served as pages."""
+    from conftest import FIXTURES
+
+    project = make_project(tmp_path_factory.mktemp("seiten") / "projekt", FIXTURES / "courses")
+    release_all(project)
+    with serve_portal(project, LEARNER) as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_learner(released_real):
+    for kind in ("drafts", "checks"):
+        shutil.rmtree(released_real.grading / kind / LEARNER, ignore_errors=True)
+
+
+def gradebook_score(project, module_id, learner=LEARNER):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url(project.grading)) as gradebook:
+        return gradebook.find_submission(module_id, learner).score
+
+
+def open_page(chromium, url):
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url)
+    page.wait_for_selector("html[data-kk-bereit]")
+    return page
+
+
+def test_from_the_overview_to_the_gradebook_score(chromium, portal, released_real,
+                                                  real_catalog, fresh_learner):
+    module = real_catalog.module("datenschutz-01-grundlagen")
+    course = next(c for c in real_catalog.courses if c.id == module.course_id)
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(portal.url + "/")
+    page.get_by_role("link", name=course.title).click()
+    page.get_by_role("link", name=module.title).click()
+    page.wait_for_selector("html[data-kk-bereit]")
+    assert "/lernen/" in page.url
+
+    html = page.content()
+    for exercise in module.notebook.exercises:
+        assert exercise.explanation not in html  # the key stays on the grading side
+    questions = page.locator(".kk-frage")
+    exercises = module.notebook.exercises
+    assert questions.count() == len(exercises)
+    for index, exercise in enumerate(exercises):
+        answer(questions.nth(index), exercise, right=index != 0)
+    page.get_by_text(f"{len(exercises)} von {len(exercises)} Fragen beantwortet").wait_for()
+
+    page.get_by_role("button", name="Abgeben").click()
+    result = page.locator(".kurskit-result")
+    result.wait_for(timeout=60_000)
+    expected = module.notebook.max_points - exercises[0].points
+    assert (f"Ihr Ergebnis: {expected:g} von {module.notebook.max_points:g} Punkten"
+            in result.inner_text())
+    assert gradebook_score(released_real, module.id) == expected
+    assert "Nicht richtig" in questions.nth(0).inner_text()
+    assert exercises[0].explanation in questions.nth(0).inner_text()
+    assert "Richtig" in questions.nth(1).inner_text()
+    assert page.get_by_role("button", name="Erneut abgeben").is_enabled()
+
+
+def test_every_question_type_with_the_keyboard_alone(chromium, example_portal):
+    """Tab from the top; answer each control with keys; Enter on „Abgeben“."""
+    from kurskit.authoring.catalog import load_catalog
+
+    catalog = load_catalog(example_portal.project.courses)
+    for module in catalog.modules:
+        page = open_page(chromium, example_portal.page_url(module.id))
+        seen: set[str] = set()
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            kind = page.evaluate("(() => { const e = document.activeElement;"
+                                 " return e.tagName + ':' + (e.type || '') + ':' + e.id; })()")
+            tag, kind, ident = kind.split(":", 2)
+            if ident in seen:
+                continue
+            seen.add(ident)
+            if kind in ("radio", "checkbox"):
+                page.keyboard.press("Space")
+            elif tag == "SELECT":
+                page.keyboard.press("ArrowDown")
+            elif kind == "text" or tag == "TEXTAREA":
+                page.keyboard.type("3")
+            elif tag == "BUTTON" and page.evaluate("document.activeElement.textContent"
+                                                   ).strip() == "Abgeben":
+                break
+        total = len(module.notebook.exercises)
+        answered = page.locator(".kk-fortschritt").inner_text()
+        assert answered.startswith(tuple(f"{n} von {total}" for n in range(1, total + 1)))
+        page.keyboard.press("Enter")
+        page.locator(".kurskit-result").wait_for(timeout=60_000)
+        shown = page.locator(".kurskit-result").inner_text()
+        score = gradebook_score(example_portal.project, module.id)
+        assert f"Ihr Ergebnis: {score:g} von" in shown
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none"  # focus stays visible
+        page.close()
+
+
+def test_drafts_survive_reload_and_closing_and_pruefen_checks_one(chromium, portal,
+                                                                  real_catalog, fresh_learner):
+    module = real_catalog.module("it-sicherheit-03-passwoerter-2fa-passkeys")
+    exercises = module.notebook.exercises
+    url = portal.page_url(module.id)
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("html[data-kk-bereit]")
+    questions = page.locator(".kk-frage")
+    for index, exercise in enumerate(exercises[:2]):
+        answer(questions.nth(index), exercise, right=True)
+    page.get_by_text("Zwischengespeichert um").wait_for(timeout=15_000)
+
+    pruefen_reveals_only_its_own_explanation(page, questions, exercises)
+
+    answer(questions.nth(2), exercises[2], right=True)  # then the browser is closed at once
+    context.close()
+
+    page = open_page(chromium, url)
+    page.get_by_text(f"3 von {len(exercises)} Fragen beantwortet").wait_for(timeout=15_000)
+    questions = page.locator(".kk-frage")
+    if exercises[0].spec.kind == "single_choice":
+        assert questions.nth(0).get_by_role("radio", name=exercises[0].solution,
+                                            exact=True).is_checked()
+    assert questions.nth(0).get_by_role("button", name="Prüfen (noch 1)").count() == 1
+
+
+def test_module_page_has_no_wcag21_aa_violations(chromium, portal, real_catalog,
+                                                 fresh_learner):
+    module = real_catalog.module("datenschutz-02-betroffenenrechte")
+    page = open_page(chromium, portal.page_url(module.id))
+    assert page.evaluate("document.documentElement.lang") == "de"
+    assert {e.spec.kind for e in module.notebook.exercises} >= {
+        "single_choice", "multiple_choice", "matching", "ordering", "numeric", "free_text"}
+    picture = page.locator(".kk-text img").first  # the lesson's picture, with its alt text
+    assert len(picture.get_attribute("alt")) >= 10
+    assert picture.evaluate("i => i.complete && i.naturalWidth > 0")
+    assert axe_violations(page) == []
+    questions = page.locator(".kk-frage")
+    for index, exercise in enumerate(module.notebook.exercises[:3]):
+        answer(questions.nth(index), exercise, right=index != 0)
+    questions.nth(1).get_by_role("button", name="Prüfen (noch 2)").click()
+    questions.nth(1).get_by_text("Richtig").wait_for(timeout=15_000)
+    page.get_by_role("button", name="Abgeben").click()
+    page.locator(".kurskit-result").wait_for(timeout=60_000)
+    assert axe_violations(page) == []  # feedback, marks and result too
+    assert page.locator(".kk-rueckmeldung[role=status]").count() == len(
+        module.notebook.exercises)
+
+
+def test_example_pages_have_no_wcag21_aa_violations(chromium, example_portal):
+    """The fixture course has the types the catalogue page lacks (true/false, short text)."""
+    from kurskit.authoring.catalog import load_catalog
+
+    for module in load_catalog(example_portal.project.courses).modules:
+        page = open_page(chromium, example_portal.page_url(module.id))
+        assert axe_violations(page) == []
+        page.close()
+
+
+def state_of(project):
+    """Fingerprint of the gradebook and every stored attempt and draft."""
+    digest = hashlib.sha256()
+    for path in sorted(project.grading.rglob("*")):
+        if path.is_file() and path.parts[-2:] != ("grading", "nbgrader_config.py") and (
+                path.name == "gradebook.db" or {"attempts", "submitted", "drafts"} & set(
+                    path.relative_to(project.grading).parts[:1])):
+            digest.update(str(path).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def post(url, body: bytes, content_type="application/json", origin=None):
+    request = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Content-Type": content_type})
+    if origin:
+        request.add_header("Origin", origin)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+@pytest.mark.parametrize("suffix, body, content_type, origin, status", [
+    ("/abgeben", b'{"felder": [["unbekannt", "1"]]}', "application/json", None, 422),
+    ("/abgeben", b'{"felder": [["auskunft_kosten", "__import__(\'os\')"]]}', "application/json",
+     None, 422),
+    ("/abgeben", b'{"felder": [["auskunft_kosten", 1]]}', "application/json", None, 422),
+    ("/abgeben", b'{"felder": "alles"}', "application/json", None, 422),
+    ("/abgeben", b"kein json", "application/json", None, 422),
+    ("/abgeben", b'{"felder": [["auskunft_kosten", "' + b"0" * 300_000 + b'"]]}',
+     "application/json", None, 413),
+    ("/entwurf", b'{"felder": []}', "application/json", "http://fremd.example", 403),
+    ("/pruefen/gibt_es_nicht", b'{"felder": []}', "application/json", None, 404),
+])
+def test_hostile_calls_are_refused_in_german_and_change_nothing(portal, released_real,
+                                                                suffix, body, content_type,
+                                                                origin, status):
+    url = portal.page_url("datenschutz-02-betroffenenrechte") + suffix
+    before = state_of(released_real)
+    code, text = post(url, body, content_type, origin)
+    assert code == status
+    assert json.loads(text)["meldung"]  # a German sentence for the page to show
+    assert state_of(released_real) == before
+
+
+@pytest.mark.parametrize("path", ["/lernen/gibt-es-nicht.ipynb", "/lernen/../../etc/x.ipynb",
+                                  "/lernen/%2e%2e/%2e%2e/etc/x.ipynb"])
+def test_unknown_modules_get_a_german_404(portal, path):
+    try:
+        urllib.request.urlopen(portal.url + path, timeout=30)
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+        assert "Diese Lerneinheit gibt es im Lernportal nicht" in error.read().decode("utf-8")
+    else:
+        pytest.fail("no 404")
+
+
+def test_a_browser_without_javascript_can_still_submit(portal, released_real, fresh_learner):
+    url = portal.page_url("datenschutz-01-grundlagen")
+    from kurskit.authoring.catalog import load_catalog
+
+    module = load_catalog(released_real.courses).module("datenschutz-01-grundlagen")
+    first = module.notebook.exercises[0]
+    assert first.spec.kind == "single_choice"
+    index = first.spec.choices["options"].index(first.solution)
+    form = f"{first.qid}={index}".encode()
+    code, text = post(url + "/abgeben", form, "application/x-www-form-urlencoded")
+    assert code == 200 and 'lang="de"' in text
+    assert f"Ihr Ergebnis: {first.points:g} von" in text
+    assert gradebook_score(released_real, module.id) == first.points
+
+
+def test_many_learners_behind_a_trusted_proxy_keep_their_own_drafts(tmp_path_factory,
+                                                                   real_catalog):
+    """Header identity: the portal passes the proxy's learner header on to the service."""
+    from conftest import FIXTURES
+
+    project = make_project(tmp_path_factory.mktemp("kopf") / "projekt", FIXTURES / "courses")
+    release_all(project)
+    with serve_portal(project, LEARNER, service_env={"KURSKIT_IDENTITY": "header"}) as running:
+        url = running.page_url("beispiel-01-kurz")
+
+        def page_as(learner, method="GET", body=None):
+            request = urllib.request.Request(url + ("/entwurf" if body else ""), data=body,
+                                             method=method,
+                                             headers={"X-Kurskit-Learner": learner,
+                                                      "Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.read().decode("utf-8")
+
+        page_as("anna", "POST", b'{"felder": [["frist", "0"]]}')
+        assert 'value="0" checked' in page_as("anna")
+        assert " checked" not in page_as("bernd")
+        assert (project.grading / "drafts" / "anna").is_dir()
+        assert not (project.grading / "drafts" / LEARNER).exists()

@@ -1,0 +1,52 @@
+"""Who is submitting: from the deployment (configuration or a trusted proxy), never the body."""
+
+import pytest
+from starlette.requests import Request
+
+from kurskit.service.identity import (
+    HeaderIdentity,
+    IdentityError,
+    LocalIdentity,
+    identity_from_env,
+)
+
+
+def request_with(headers: list[tuple[str, str]]) -> Request:
+    raw = [(name.lower().encode(), value.encode()) for name, value in headers]
+    return Request({"type": "http", "method": "POST", "path": "/", "headers": raw})
+
+
+def test_local_identity_is_the_configured_learner_whatever_the_request_says():
+    local = LocalIdentity("anna")
+    assert local.learner_for(request_with([("X-Kurskit-Learner", "bernd")])) == "anna"
+    with pytest.raises(ValueError, match="invalid learner id"):
+        LocalIdentity("../anna")
+
+
+@pytest.mark.parametrize("headers, learner", [
+    ([("X-Kurskit-Learner", "bernd")], "bernd"),
+    ([("X-Kurskit-Learner", " bernd ")], "bernd"),
+])
+def test_header_identity_takes_the_proxys_learner(headers, learner):
+    assert HeaderIdentity().learner_for(request_with(headers)) == learner
+
+
+@pytest.mark.parametrize("headers", [
+    [],  # the proxy set nothing
+    [("X-Kurskit-Learner", "anna"), ("X-Kurskit-Learner", "bernd")],  # a client's copy kept
+    [("X-Kurskit-Learner", "../anna")],
+    [("X-Kurskit-Learner", "Anna Admin")],
+    [("X-Remote-User", "anna")],  # another header than the one configured
+])
+def test_header_identity_refuses_what_a_proxy_would_not_send(headers):
+    with pytest.raises(IdentityError):
+        HeaderIdentity().learner_for(request_with(headers))
+
+
+def test_identity_mode_comes_from_the_environment():
+    assert identity_from_env({}).name == "local"
+    header = identity_from_env({"KURSKIT_IDENTITY": "header",
+                                "KURSKIT_IDENTITY_HEADER": "X-Remote-User"})
+    assert isinstance(header, HeaderIdentity) and header.header == "X-Remote-User"
+    with pytest.raises(ValueError, match="known: local, header"):
+        identity_from_env({"KURSKIT_IDENTITY": "body"})
