@@ -195,7 +195,9 @@ def test_site_only_without_a_release_tells_to_run_build(example_project, capsys)
 
 def test_site_only_with_a_release_older_than_its_source_fails(released_example, capsys):
     source = released_example.courses / "beispiel" / "01-kurz.ipynb"
-    os.utime(source, (source.stat().st_atime, source.stat().st_mtime + 3600))
+    release = release_notebook(released_example.grading, "beispiel-01-kurz", "01-kurz.ipynb")
+    # an hour newer than the release (the clone's own file time says nothing about that)
+    os.utime(source, (source.stat().st_atime, release.stat().st_mtime + 3600))
     assert main(["--root", str(released_example.root), "build", "--site-only"]) == 1
     assert "older than its source" in capsys.readouterr().err
 
