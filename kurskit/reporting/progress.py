@@ -54,12 +54,12 @@ class Attempt:
 
 def week_of(moment: datetime) -> date:
     """Monday of the (German) calendar week of a moment."""
-    local = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(_berlin())
+    local = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(berlin())
     day = local.date()
     return day - timedelta(days=day.weekday())
 
 
-def _berlin() -> Any:
+def berlin() -> Any:
     try:
         from zoneinfo import ZoneInfo
 
