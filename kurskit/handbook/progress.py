@@ -75,7 +75,15 @@ def progress_page(report: dict[str, Any]) -> dict[str, str]:
         "und Trainer. Freitext-Antworten zählen, sobald sie bewertet sind.",
         "    - **Durchschnitt:** mittlere Punktzahl der Abgaben, in Prozent der erreichbaren "
         "Punkte.",
-        "    - **Kurs abgeschlossen:** alle Module des Kurses bestanden.", ""]
+        "    - **Kurs abgeschlossen:** alle Module des Kurses bestanden.",
+        "    - **Zeiträume:** Jede Person zählt in dem Zeitraum, in dem sie ihre aktuell "
+        "bewertete Abgabe eingereicht hat – bei „Lernende“ und „bestanden“ gleich, also "
+        "beschreiben beide Zahlen dieselben Personen. „Abgaben“ zählt alle Versuche im "
+        "Zeitraum.",
+        "    - **Nur abgeschlossene Wochen:** Abgaben der laufenden Kalenderwoche zählen erst "
+        "im nächsten Bericht nach dem Ende der Woche"
+        + (f" (dieser Bericht: bis {_date(report['closed_until'])})"
+           if report.get("closed_until") else "") + ".", ""]
     if not totals["learners"] and not any(c["suppressed"] for c in courses):
         lines += ["Noch hat niemand ein Modul abgegeben.", ""]
         files[PAGE] = "\n".join(lines)
