@@ -185,8 +185,8 @@ def periods(group: list[Result], attempts: list[Attempt],
     alike; „Abgaben“ counts the attempts submitted in the period.
     """
     learners_in: dict[date, set[str]] = {}
-    for result in group:
-        learners_in.setdefault(result.week, set()).add(result.learner)
+    for current_result in group:
+        learners_in.setdefault(current_result.week, set()).add(current_result.learner)
     buckets: list[list[date]] = []
     current: list[date] = []
     seen: set[str] = set()
