@@ -250,12 +250,17 @@ RULES: dict[str, Callable[[Context], list[str]]] = {
 
 
 def describe(run: RetentionRun) -> list[str]:
-    """English lines for the CLI: per data type what was (or would be) deleted."""
+    """English lines for the CLI: per data type what was (or would be) deleted.
+
+    A dry run names each item for the trainer; a real run (daily, its output kept by cron
+    or the journal) gives counts only, so the log does not keep ids that were just erased.
+    """
     verb = "would delete" if run.dry_run else "deleted"
     lines = [f"retention at {run.now.isoformat(timespec='seconds')}"
              + (" (dry run: nothing changed)" if run.dry_run else "")]
     for type_id, items in run.due.items():
         lines.append(f"{type_id}: {verb} {len(items)}")
-        lines += [f"  {item}" for item in items]
+        if run.dry_run:  # a real run's output goes to logs: counts only, no learner ids
+            lines += [f"  {item}" for item in items]
     lines += [f"{type_id}: {why}" for type_id, why in run.skipped.items()]
     return lines

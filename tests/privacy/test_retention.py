@@ -85,8 +85,13 @@ def test_an_inactive_learner_is_erased_after_36_months(project, capsys):
     # anna's last submission: 2026-03-05; everyone else's is later
     assert main(["--root", str(project.root), "privacy", "retention", "--dry-run"]) == 0
     assert main(["--root", str(project.root), "privacy", "retention"]) == 0  # today: nothing
-    due = run(project, "2029-03-08T00:00").due
+    assert "lern-q7-anna (all data)" in retention.describe(
+        run(project, "2029-03-08T00:00", dry_run=True))[2]
+    done = run(project, "2029-03-08T00:00")
+    due = done.due
     assert due["account"] == ["lern-q7-anna (all data)"]
+    assert "account: deleted 1" in retention.describe(done)
+    assert not [line for line in retention.describe(done) if "lern-q7" in line]
     assert not (project.grading / "attempts" / ANNA).exists()
     assert ANNA not in layout.audit_log(project.grading).read_text("utf-8")
     # bernd (last submission 2026-03-12) keeps his account; his attempts of the course he
