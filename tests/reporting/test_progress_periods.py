@@ -60,3 +60,17 @@ def test_only_closed_calendar_weeks_are_published():
     module = aggregate(catalog, results, attempts, generated=closed)["courses"][0]["modules"][0]
     assert (module["learners"], module["passed"]) == (7, 5)
     assert [(p["label"], p["learners"]) for p in module["periods"]] == [("KW 10–11/2026", 7)]
+
+
+def test_the_progress_page_says_how_periods_count(tmp_path):
+    from kurskit.handbook.progress import PAGE, progress_files
+    from kurskit.reporting.progress import write_report
+
+    catalog = load_catalog(FIXTURES / "courses")
+    results = [Result(f"a{i}", MODULE, 100.0, True, week(0)) for i in range(5)]
+    running = datetime.combine(week(1) + timedelta(days=2), datetime.min.time(), UTC)
+    report = aggregate(catalog, results, [Attempt(r.learner, MODULE, r.week) for r in results],
+                       generated=running)
+    page = progress_files(write_report(report, tmp_path / "fortschritt.json"))[PAGE]
+    assert "beschreiben beide Zahlen dieselben Personen" in page
+    assert "Nur abgeschlossene Wochen" in page and "(dieser Bericht: bis 8.3.2026)" in page
