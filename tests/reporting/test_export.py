@@ -76,6 +76,12 @@ def test_the_moodle_file_imports_with_every_value(project, tmp_path):
         "lern-q7-fritz": {"Kurzes Beispielmodul": 4.0}}
     assert {u: {i: g for i, (g, _) in grades.items()} for u, grades in
             by_username.items()} == expected  # gustav has no grade: no row
+    for user, grades in by_username.items():  # every feedback names its own grade
+        for item, (grade, feedback) in grades.items():
+            verdict = "bestanden" if grade / ITEMS[item] >= 0.6 else "nicht bestanden"
+            assert feedback == (f"{grade:g} von {ITEMS[item]:g} Punkten "
+                                f"({100 * grade / ITEMS[item]:.0f} %) – {verdict} "
+                                "(Bestehensgrenze 60 %)"), (user, item)
     assert by_email["annegret.quastenberg@example.org"] == by_username["lern-q7-anna"]
     assert by_username["lern-q7-anna"]["Kurzes Beispielmodul"][1] == (
         "4 von 4 Punkten (100 %) – bestanden (Bestehensgrenze 60 %)")
