@@ -56,8 +56,13 @@ def plan(grading: Path, learner: str) -> tuple[Holdings, Erasure]:
 
 
 def erase(grading: Path, learner: str, *, confirm: bool = False, who: str | None = None,
-          now: datetime | None = None, reason: str = "request") -> Erasure:
-    """Erase everything about `learner` when `confirm`; else only report what would go."""
+          now: datetime | None = None, reason: str = "request", vacuum: bool = True
+          ) -> Erasure:
+    """Erase everything about `learner` when `confirm`; else only report what would go.
+
+    `vacuum=False` leaves rebuilding the gradebook to the caller, who must then call
+    `vacuum_gradebook` (retention erases many learners and rebuilds once).
+    """
     held, result = plan(grading, learner)
     if not confirm:
         return result
@@ -65,6 +70,8 @@ def erase(grading: Path, learner: str, *, confirm: bool = False, who: str | None
     with nbgrader_course.course_lock(grading):
         if layout.gradebook_file(grading).is_file():
             _erase_rows(grading, learner, student=held.student is not None)
+            if vacuum:
+                vacuum_gradebook(grading)
         for folder in layout.learner_folders(grading, learner):
             if folder.is_dir():
                 shutil.rmtree(folder)
@@ -89,8 +96,12 @@ def _erase_rows(grading: Path, learner: str, *, student: bool) -> None:
         for table in kurskit_rows(book, learner):
             book.db.execute(text(f"DELETE FROM {table} WHERE learner = :l"), {"l": learner})
         book.db.commit()
+
+
+def vacuum_gradebook(grading: Path) -> None:
+    """Deleted rows stay readable in SQLite's free pages until the file is rebuilt."""
+    with nbgrader_course.open_gradebook(grading) as book:
         if book.engine.dialect.name == "sqlite":
-            # deleted rows stay readable in SQLite's free pages until the file is rebuilt
             with book.engine.connect().execution_options(
                     isolation_level="AUTOCOMMIT") as connection:
                 connection.exec_driver_sql("VACUUM")

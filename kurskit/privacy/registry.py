@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +45,6 @@ class Retention:
             return months_before(now, months)
         if self.days is None:
             raise RegistryError("no duration")
-        from datetime import timedelta
-
         return now - timedelta(days=self.days)
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kurskit import layout, nbgrader_course
-from kurskit.authoring.catalog import Catalog
+from kurskit.authoring.catalog import Catalog, Module
 from kurskit.nbgrader_course import TIMESTAMP_FORMAT
 from kurskit.privacy import audit, erasure
 from kurskit.privacy.registry import Registry, load_registry
@@ -151,7 +151,7 @@ def _attempt_folders(grading: Path, learner: str, module_id: str) -> list[Path]:
     return list_attempts(grading, learner, module_id)
 
 
-def _passed_all(modules: list, pass_percent: float,
+def _passed_all(modules: list[Module], pass_percent: float,
                 current: dict[str, list[nbgrader_course.CurrentSubmission]]
                 ) -> dict[str, datetime]:
     """Learners who passed every module of a course → when the last of them was passed."""
@@ -222,8 +222,10 @@ def account(context: Context) -> list[str]:
         if last is None or last >= cutoff:
             continue  # no activity known (e.g. a student a trainer just added): keep
         erasure.erase(context.grading, learner, confirm=not context.dry_run,
-                      who=context.who, now=context.now, reason="retention")
+                      who=context.who, now=context.now, reason="retention", vacuum=False)
         gone.append(f"{learner} (all data)")
+    if gone and not context.dry_run and layout.gradebook_file(context.grading).is_file():
+        erasure.vacuum_gradebook(context.grading)  # once for all erased learners
     return gone
 
 
