@@ -91,3 +91,26 @@ def test_a_learner_only_named_in_the_audit_log_is_known(project):
     result = erase(project.grading, "lern-q7-zoe", confirm=True)
     assert result.done and result.log_entries == 1
     assert "lern-q7-zoe" not in layout.audit_log(project.grading).read_text("utf-8")
+
+
+@pytest.mark.nbgrader
+def test_the_gradebook_is_rebuilt_so_deleted_rows_leave_no_bytes(project):
+    """Debian's SQLite overwrites deleted rows (secure_delete), others leave them in free
+    pages: delete without it, as such a build would, and rebuild."""
+    import sqlite3
+
+    from kurskit.privacy.erasure import vacuum_gradebook
+
+    path = layout.gradebook_file(project.grading)
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("PRAGMA secure_delete = OFF")
+        connection.execute("UPDATE student SET last_name = 'Xylophonbrecht' "
+                           "WHERE id = 'lern-q7-emma'")
+    with connection:
+        connection.execute("PRAGMA secure_delete = OFF")
+        connection.execute("DELETE FROM student WHERE id = 'lern-q7-emma'")
+    connection.close()
+    assert b"Xylophonbrecht" in path.read_bytes()  # still in a free page
+    vacuum_gradebook(project.grading)
+    assert b"Xylophonbrecht" not in path.read_bytes()
