@@ -48,7 +48,8 @@ def export_learner(grading: Path, catalog: Catalog, learner: str, output: Path, 
         archive.writestr("uebersicht.html", overview_html(data))
         for files in held.files.values():
             for path in files:
-                archive.write(path, f"dateien/{path.relative_to(grading)}")
+                if not path.name.endswith(".lock"):  # kurskit's lock files hold nothing
+                    archive.write(path, f"dateien/{path.relative_to(grading)}")
     durable.replace(output, buffer.getvalue())
     audit.record(grading, "privacy-export", subject=learner, who=who, now=moment,
                  details={"file": output.name, "attempts": len(data["versuche"])})

@@ -48,6 +48,8 @@ def test_the_auskunft_holds_everything_about_the_learner(project, tmp_path):
     assert data["zertifikate"] == [] and "noch keine" in data["zertifikate_hinweis"]
     assert {t["id"] for t in data["datenarten"]} >= {"attempts", "drafts", "audit"}
     assert "dateien/attempts/lern-q7-anna/beispiel-01-kurz/0001/01-kurz.ipynb" in names
+    assert "dateien/autograded/lern-q7-anna/beispiel-01-kurz/01-kurz.ipynb" in names
+    assert not [n for n in names if n.endswith(".lock")]
     # nobody else's data
     others = [w for learner, ns in LEARNER_NAMES.items() if learner != ANNA
               for w in (learner, *ns)]
