@@ -33,6 +33,9 @@ def add_work_in_progress(project: Project, learner: str = ANNA,
     durable.write_json(layout.inbox_dir(grading) / f"{learner}--beispiel-02-weitere--0009.json",
                        entry)
     _ledger_rows(project, [learner, "lern-q7-bernd"])
+    layout.nbgrader_log(grading).write_text(  # as nbgrader writes it when a logfile is set
+        f"[AutogradeApp | INFO] Creating/updating student with ID '{learner}'\n"
+        "[AutogradeApp | INFO] Autograding beispiel-01-kurz for lern-q7-bernd\n", "utf-8")
     audit.record(grading, "regrade", subject=learner, who="trainerin-mueller",
                  details={"module": "beispiel-01-kurz"},
                  now=datetime(2026, 3, 22, 8, 0, tzinfo=UTC))

@@ -103,6 +103,15 @@ def test_an_inactive_learner_is_erased_after_36_months(project, capsys):
 
 
 @pytest.mark.nbgrader
+def test_nbgrader_log_goes_30_days_after_its_last_write(project):
+    log = layout.nbgrader_log(project.grading)
+    os.utime(log, (at("2026-04-01T00:00").timestamp(),) * 2)
+    assert run(project, "2026-04-30T00:00").due["service_logs"] == []
+    assert run(project, "2026-05-02T00:00").due["service_logs"] == [".nbgrader.log"]
+    assert not log.exists()
+
+
+@pytest.mark.nbgrader
 def test_audit_entries_go_after_24_months(project):
     audit.record(project.grading, "export", subject=None, details={},
                  now=at("2027-01-01T00:00"))
