@@ -26,6 +26,14 @@ from kurskit.privacy.registry import Registry, load_registry
 from kurskit.privacy.subject import Holdings, UnknownLearner, holdings
 
 FORMAT = 1
+# what Art. 15 Abs. 1 lit. e–g DSGVO asks besides the data: source and rights
+SOURCE = ("Von Ihnen selbst (Antworten, Entwürfe, „Prüfen“) und aus der Bewertung (Punkte "
+          "aus den Tests der Module, Punkte und Kommentare von Trainerinnen und Trainern); "
+          "Name und E-Mail-Adresse tragen Trainerinnen und Trainer ein.")
+RIGHTS = ("Sie können die Berichtigung (Art. 16 DSGVO), die Löschung (Art. 17 DSGVO) und die "
+          "Einschränkung der Verarbeitung (Art. 18 DSGVO) verlangen und sich bei einer "
+          "Aufsichtsbehörde beschweren (Art. 77 DSGVO), in Baden-Württemberg bei der oder "
+          "dem Landesbeauftragten für den Datenschutz und die Informationsfreiheit.")
 
 
 def export_learner(grading: Path, catalog: Catalog, learner: str, output: Path, *,
@@ -91,6 +99,7 @@ def collect(grading: Path, catalog: Catalog, held: Holdings, registry: Registry,
         "zertifikate": [],
         "zertifikate_hinweis": "kurskit stellt noch keine Zertifikate aus.",
         "protokoll": audit.about(grading, learner),
+        "herkunft": SOURCE, "rechte": RIGHTS,
     }
 
 

@@ -78,6 +78,8 @@ def overview_html(data: dict[str, Any]) -> str:
                [[t["name"], t["zweck"], ", ".join(t["rechtsgrundlagen"]),
                  ", ".join(t["sichtbar_fuer"]), t["aufbewahrung"]]
                 for t in data["datenarten"]]),
+        "<h2>Herkunft der Daten</h2>", f"<p>{escape(data['herkunft'])}</p>",
+        "<h2>Ihre Rechte</h2>", f"<p>{escape(data['rechte'])}</p>",
     ]
     return ("<!DOCTYPE html>\n<html lang=\"de\"><head><meta charset=\"utf-8\">"
             "<title>Auskunft – kurskit</title>"

@@ -62,6 +62,7 @@ def test_the_auskunft_holds_everything_about_the_learner(project, tmp_path):
     parser.feed(page)
     assert '<html lang="de">' in page and "Auskunft über Ihre Daten" in page
     assert "Datenminimierung" in page and "Quastenberg" in page
+    assert "Art. 77 DSGVO" in page and "Herkunft der Daten" in page
     assert "Aufbewahrung" in page and "90 Tage nach dem letzten Speichern" in page
     # the export itself is in the audit log, about her
     last = list(audit.entries(project.grading))[-1]
