@@ -218,6 +218,8 @@ def account(context: Context) -> list[str]:
                                  if p.is_dir() and layout.valid_learner_id(p.name)}
     gone = []
     for learner in sorted(learners):
+        if not layout.valid_learner_id(learner):
+            continue  # a student a trainer named by hand (formgrader): not kurskit's to erase
         last = _last_activity(context, learner, submitted)
         if last is None or last >= cutoff:
             continue  # no activity known (e.g. a student a trainer just added): keep
