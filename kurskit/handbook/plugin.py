@@ -37,7 +37,7 @@ from kurskit.handbook.pages import (
 from kurskit.handbook.privacy_pages import COUNCIL_PAGE, REGISTER_PAGE, council_page, register_page
 from kurskit.handbook.progress import progress_files
 from kurskit.handbook.terms import TermLinker
-from kurskit.privacy.registry import load_registry
+from kurskit.privacy.registry import RegistryError, load_registry
 from kurskit.release.freshness import release_problems
 from kurskit.service.app import openapi_document
 
@@ -89,7 +89,10 @@ class KurskitPlugin(BasePlugin[KurskitConfig]):
                     add(f"kurse/{course.id}/{name}", data)
         for path, content in progress_files(self.project.report).items():
             add(path, content)
-        registry = load_registry()  # the one list of personal data (kurskit/privacy)
+        try:
+            registry = load_registry()  # the one list of personal data (kurskit/privacy)
+        except RegistryError as error:
+            raise PluginError(str(error)) from None
         add(REGISTER_PAGE, register_page(registry))
         add(COUNCIL_PAGE, council_page(registry))
         spec = openapi_document()
