@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from kurskit import deployment, start
 from kurskit.authoring.catalog import load_catalog
@@ -125,7 +126,78 @@ def cmd_grade(args: argparse.Namespace) -> int:
         for bar in bars:
             bar.close()
     print(regrade.report_table(reports))
+    from kurskit.privacy import audit
+
+    audit.record(project.grading, "regrade", subject=None, who=args.actor,
+                 details={"modules": sorted(reports), "restart": args.restart,
+                          "graded": sum(r.graded for r in reports.values())})
     return 1 if any(r.failed for r in reports.values()) else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kurskit.reporting import export
+
+    project = _project(args)
+    try:
+        written = export.export_grades(project.grading, load_catalog(project.courses),
+                                       fmt=args.format, output=Path(args.output),
+                                       course=args.course, who=args.actor)
+    except (export.ExportError, FileExistsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for line in export.describe(written):
+        print(line)
+    return 0
+
+
+def cmd_privacy_export(args: argparse.Namespace) -> int:
+    from kurskit.privacy import auskunft
+    from kurskit.privacy.subject import InvalidLearner, UnknownLearner
+
+    project = _project(args)
+    try:
+        path = auskunft.export_learner(project.grading, load_catalog(project.courses),
+                                       args.learner, Path(args.output), who=args.actor)
+    except InvalidLearner as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (UnknownLearner, FileExistsError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"Auskunft for {args.learner}: {path}")
+    return 0
+
+
+def cmd_privacy_erase(args: argparse.Namespace) -> int:
+    from kurskit.privacy import erasure
+    from kurskit.privacy.subject import InvalidLearner, UnknownLearner
+
+    project = _project(args)
+    try:
+        result = erasure.erase(project.grading, args.learner,
+                               confirm=args.yes and not args.dry_run, who=args.actor)
+    except InvalidLearner as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except UnknownLearner as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for line in erasure.describe(result):
+        print(line)
+    if not result.done:
+        print("dry run: nothing changed; pass --yes (without --dry-run) to erase")
+    return 0
+
+
+def cmd_privacy_retention(args: argparse.Namespace) -> int:
+    from kurskit.privacy import retention
+
+    project = _project(args)
+    result = retention.apply(project.grading, load_catalog(project.courses),
+                             dry_run=args.dry_run, who=args.actor, progress=_progress)
+    for line in retention.describe(result):
+        print(line)
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -164,7 +236,19 @@ def parser() -> argparse.ArgumentParser:
     grade_cmd.add_argument("--workers", type=int, default=None,
                            help="grading processes (default: one per core)")
     grade_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    _actor_option(grade_cmd)
     grade_cmd.set_defaults(func=cmd_grade)
+
+    export_cmd = commands.add_parser(
+        "export", help="export grades: Moodle's CSV grade import, or the German CSV for HR")
+    export_cmd.add_argument("--format", choices=("moodle", "csv"), required=True,
+                            help="moodle: one row per learner, score and feedback per module; "
+                                 "csv: Name;Kurs;Status;Datum;Zertifikat gültig bis")
+    export_cmd.add_argument("--course", help="only this course (its folder name)")
+    export_cmd.add_argument("--output", required=True, help="the CSV file to write (new)")
+    _actor_option(export_cmd)
+    export_cmd.set_defaults(func=cmd_export)
+    _privacy_parser(commands)
 
     start_cmd = commands.add_parser("start", help="build, then serve portal, lab, handbook, API")
     start_cmd.add_argument("--learner", default=os.environ.get(deployment.LEARNER,
@@ -194,6 +278,36 @@ def parser() -> argparse.ArgumentParser:
                                 f"goodbye is stopped (default {limits.cull_idle})")
     start_cmd.set_defaults(func=cmd_start, site_only=False)
     return main_parser
+
+
+def _actor_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--actor", help="the staff account recorded in the audit log "
+                         "(default: $KURSKIT_ACTOR, else the operating-system user)")
+
+
+def _privacy_parser(commands: Any) -> None:
+    privacy = commands.add_parser(
+        "privacy", help="data protection: Auskunft (Art. 15), erasure (Art. 17), retention")
+    actions = privacy.add_subparsers(dest="privacy_command", required=True)
+    auskunft_cmd = actions.add_parser(
+        "export", help="everything about one learner: data.json + German uebersicht.html")
+    auskunft_cmd.add_argument("learner", metavar="LEARNER")
+    auskunft_cmd.add_argument("--output", required=True, help="the .zip file to write (new)")
+    _actor_option(auskunft_cmd)
+    auskunft_cmd.set_defaults(func=cmd_privacy_export)
+    erase_cmd = actions.add_parser(
+        "erase", help="erase one learner everywhere; without --yes only list what would go")
+    erase_cmd.add_argument("learner", metavar="LEARNER")
+    erase_cmd.add_argument("--yes", action="store_true", help="really erase")
+    erase_cmd.add_argument("--dry-run", action="store_true", help="only list (the default)")
+    _actor_option(erase_cmd)
+    erase_cmd.set_defaults(func=cmd_privacy_erase)
+    retention_cmd = actions.add_parser(
+        "retention", help="delete what the registry's retention rules say is due (daily)")
+    retention_cmd.add_argument("--dry-run", action="store_true",
+                               help="only report what would be deleted")
+    _actor_option(retention_cmd)
+    retention_cmd.set_defaults(func=cmd_privacy_retention)
 
 
 def main(argv: list[str] | None = None) -> int:

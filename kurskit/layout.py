@@ -124,6 +124,25 @@ def autograded_dir(grading: Path, learner: str, module_id: str) -> Path:
     return grading / "autograded" / learner / module_id
 
 
+def feedback_dir(grading: Path, learner: str, module_id: str) -> Path:
+    """What `nbgrader generate_feedback` writes for a learner."""
+    return grading / "feedback" / learner / module_id
+
+
+def learner_folders(grading: Path, learner: str) -> list[Path]:
+    """Every folder below the course root that belongs to one learner (and only to them)."""
+    return [grading / part / learner for part in
+            ("attempts", "submitted", "autograded", "feedback", "drafts", "checks")]
+
+
+def attempts_root(grading: Path) -> Path:
+    return grading / "attempts"
+
+
+def drafts_root(grading: Path) -> Path:
+    return grading / "drafts"
+
+
 def attempts_dir(grading: Path, learner: str, module_id: str) -> Path:
     """Every attempt of a learner at a module, one numbered folder each."""
     return grading / "attempts" / learner / module_id
@@ -144,12 +163,22 @@ def inbox_dir(grading: Path) -> Path:
 
 
 def draft_file(grading: Path, learner: str, module_id: str) -> Path:
-    return grading / "drafts" / learner / f"{module_id}.json"
+    return drafts_root(grading) / learner / f"{module_id}.json"
 
 
 def checks_file(grading: Path, learner: str, module_id: str) -> Path:
     """How many „Prüfen“ each question of a module has used."""
     return grading / "checks" / learner / f"{module_id}.json"
+
+
+def nbgrader_log(grading: Path) -> Path:
+    """nbgrader's own log file in the course root (it names learners)."""
+    return grading / ".nbgrader.log"
+
+
+def audit_log(grading: Path) -> Path:
+    """kurskit's append-only audit log of staff actions on personal data (JSON lines)."""
+    return grading / "audit" / "audit.jsonl"
 
 
 # --- the portal -----------------------------------------------------------------------

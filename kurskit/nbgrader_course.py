@@ -181,3 +181,25 @@ def current_submissions(root: Path, module_ids: list[str]) -> dict[str, list[Cur
                 str(s.student_id), float(s.score), float(s.max_score or 0), s.timestamp)
                 for s in submissions]
     return found
+
+
+@dataclass(frozen=True)
+class StudentRecord:
+    """A student row of the gradebook (names and ids as a trainer entered them)."""
+
+    learner: str
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    lms_user_id: str | None
+
+
+def students(root: Path) -> list[StudentRecord]:
+    """Every student of the gradebook, by id."""
+    if not layout.gradebook_file(root).is_file():
+        return []
+    with course_lock(root), open_gradebook(root) as book:
+        found = [StudentRecord(str(s.id), s.first_name, s.last_name, s.email, s.lms_user_id)
+                 for s in book.students]
+        book.db.commit()
+    return sorted(found, key=lambda s: s.learner)

@@ -2,7 +2,8 @@
 
 Catalogue, course and module pages (lesson text from the release notebooks), the
 competence matrix, the glossary, the progress page (from the aggregates of
-`kurskit report`) and the API reference. Registered as an entry point (pyproject.toml,
+`kurskit report`), the data-protection pages (from the registry `datenschutz.yml`) and
+the API reference. Registered as an entry point (pyproject.toml,
 `mkdocs.plugins`) and enabled in mkdocs.yml; nothing generated is written into site/.
 """
 
@@ -33,8 +34,10 @@ from kurskit.handbook.pages import (
     module_page,
     module_page_path,
 )
+from kurskit.handbook.privacy_pages import COUNCIL_PAGE, REGISTER_PAGE, council_page, register_page
 from kurskit.handbook.progress import progress_files
 from kurskit.handbook.terms import TermLinker
+from kurskit.privacy.registry import RegistryError, load_registry
 from kurskit.release.freshness import release_problems
 from kurskit.service.app import openapi_document
 
@@ -86,6 +89,12 @@ class KurskitPlugin(BasePlugin[KurskitConfig]):
                     add(f"kurse/{course.id}/{name}", data)
         for path, content in progress_files(self.project.report).items():
             add(path, content)
+        try:
+            registry = load_registry()  # the one list of personal data (kurskit/privacy)
+        except RegistryError as error:
+            raise PluginError(str(error)) from None
+        add(REGISTER_PAGE, register_page(registry))
+        add(COUNCIL_PAGE, council_page(registry))
         spec = openapi_document()
         add("api/openapi.json", json.dumps(spec, indent=1, ensure_ascii=False))
         add("api/index.md", api_page(spec))

@@ -68,14 +68,7 @@ def progress_page(report: dict[str, Any]) -> dict[str, str]:
         f"„{WITHHELD}“. Solche Module zählen deshalb auch in den Kurs- und Gesamtzahlen nicht "
         f"mit, und Kalenderwochen sind zu Zeiträumen mit mindestens {minimum} Lernenden "
         "zusammengefasst – so lässt sich keine kleine Gruppe herausrechnen.", "",
-        '!!! note "So wird gezählt"',
-        "    - **Gestartet:** mindestens eine Abgabe im Modul.",
-        f"    - **Bestanden:** ein Modul ab {threshold} seiner Punkte. Es zählt der aktuelle "
-        "Stand im Bewertungssystem: die letzte Abgabe, mit den Bewertungen der Trainerinnen "
-        "und Trainer. Freitext-Antworten zählen, sobald sie bewertet sind.",
-        "    - **Durchschnitt:** mittlere Punktzahl der Abgaben, in Prozent der erreichbaren "
-        "Punkte.",
-        "    - **Kurs abgeschlossen:** alle Module des Kurses bestanden.", ""]
+        *_counting_note(report, threshold)]
     if not totals["learners"] and not any(c["suppressed"] for c in courses):
         lines += ["Noch hat niemand ein Modul abgegeben.", ""]
         files[PAGE] = "\n".join(lines)
@@ -126,6 +119,28 @@ def progress_page(report: dict[str, Any]) -> dict[str, str]:
         lines += _course_section(course, files, minimum)
     files[PAGE] = "\n".join(lines)
     return files
+
+
+
+def _counting_note(report: dict[str, Any], threshold: str) -> list[str]:
+    """How the page counts: the same basis for learners and passes, closed weeks only."""
+    return [
+        '!!! note "So wird gezählt"',
+        "    - **Gestartet:** mindestens eine Abgabe im Modul.",
+        f"    - **Bestanden:** ein Modul ab {threshold} seiner Punkte. Es zählt der aktuelle "
+        "Stand im Bewertungssystem: die letzte Abgabe, mit den Bewertungen der Trainerinnen "
+        "und Trainer. Freitext-Antworten zählen, sobald sie bewertet sind.",
+        "    - **Durchschnitt:** mittlere Punktzahl der Abgaben, in Prozent der erreichbaren "
+        "Punkte.",
+        "    - **Kurs abgeschlossen:** alle Module des Kurses bestanden.",
+        "    - **Zeiträume:** Jede Person zählt in dem Zeitraum, in dem sie ihre aktuell "
+        "bewertete Abgabe eingereicht hat – bei „Lernende“ und „bestanden“ gleich, also "
+        "beschreiben beide Zahlen dieselben Personen. „Abgaben“ zählt alle Versuche im "
+        "Zeitraum.",
+        "    - **Nur abgeschlossene Wochen:** Abgaben der laufenden Kalenderwoche zählen erst "
+        "im nächsten Bericht nach dem Ende der Woche"
+        + (f" (dieser Bericht: bis {_date(report['closed_until'])})"
+           if report.get("closed_until") else "") + ".", ""]
 
 
 def _period_chart(title: str, periods: list[dict[str, Any]], key: str, label: str) -> str:

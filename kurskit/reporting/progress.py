@@ -14,7 +14,15 @@ a group of fewer than MIN_GROUP learners:
 - „Kurs abgeschlossen“ (every module passed) is withheld while a module of the course is
   withheld, since it would tell about that module's learners;
 - calendar weeks are merged into periods of at least MIN_GROUP learners, so no small
-  week is shown and none can be got back by subtracting the shown ones from the total.
+  week is shown and none can be got back by subtracting the shown ones from the total;
+- a period counts „Lernende“ and „bestanden“ on the same basis: each learner's current
+  result, in the week it was submitted. So every learner is in exactly one period per
+  module, and „5 Lernende, 0 bestanden“ describes five people, not one („Abgaben“ still
+  counts every attempt of the period: it counts events, not people);
+- only closed calendar weeks are published: results of the running week (Europe/Berlin,
+  at report time) wait for the next report after the week has ended, in every figure.
+  Comparing two reports can still show what one closed week added; periods of >= 5 and
+  one step per week bound that, they do not remove it (see the handbook page).
 """
 
 from __future__ import annotations
@@ -54,12 +62,12 @@ class Attempt:
 
 def week_of(moment: datetime) -> date:
     """Monday of the (German) calendar week of a moment."""
-    local = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(_berlin())
+    local = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(berlin())
     day = local.date()
     return day - timedelta(days=day.weekday())
 
 
-def _berlin() -> Any:
+def berlin() -> Any:
     try:
         from zoneinfo import ZoneInfo
 
@@ -105,7 +113,14 @@ def _attempt_weeks(grading_root: Path, learner: str, module_id: str) -> list[dat
 
 def aggregate(catalog: Catalog, results: list[Result], attempts: list[Attempt],
               generated: datetime | None = None) -> dict[str, Any]:
-    """The published figures. Every number describes a group of >= MIN_GROUP learners."""
+    """The published figures. Every number describes a group of >= MIN_GROUP learners.
+
+    Only results and attempts of calendar weeks that have ended at `generated` count.
+    """
+    generated = generated or datetime.now(UTC)
+    running_week = week_of(generated)
+    results = [r for r in results if r.week < running_week]
+    attempts = [a for a in attempts if a.week < running_week]
     by_module: dict[str, list[Result]] = {}
     for result in results:
         by_module.setdefault(result.module_id, []).append(result)
@@ -140,7 +155,8 @@ def aggregate(catalog: Catalog, results: list[Result], attempts: list[Attempt],
     totals = _figures([r for r in results if r.module_id in counted],
                       [a for a in attempts if a.module_id in counted], passed_key="passed_modules")
     return {"format": FORMAT, "min_group": MIN_GROUP,
-            "generated": (generated or datetime.now(UTC)).isoformat(timespec="minutes"),
+            "generated": generated.isoformat(timespec="minutes"),
+            "closed_until": (running_week - timedelta(days=1)).isoformat(),
             "totals": totals, "courses": courses}
 
 
@@ -163,10 +179,14 @@ def _completed(course: Course, by_module: dict[str, list[Result]]) -> int:
 
 def periods(group: list[Result], attempts: list[Attempt],
             passed_key: str = "passed") -> list[dict[str, Any]]:
-    """Consecutive calendar weeks merged until each period has >= MIN_GROUP learners."""
+    """Consecutive calendar weeks merged until each period has >= MIN_GROUP learners.
+
+    A learner belongs to the week of their current result, for „Lernende“ and „bestanden“
+    alike; „Abgaben“ counts the attempts submitted in the period.
+    """
     learners_in: dict[date, set[str]] = {}
-    for attempt in attempts:
-        learners_in.setdefault(attempt.week, set()).add(attempt.learner)
+    for current_result in group:
+        learners_in.setdefault(current_result.week, set()).add(current_result.learner)
     buckets: list[list[date]] = []
     current: list[date] = []
     seen: set[str] = set()
@@ -183,12 +203,13 @@ def periods(group: list[Result], attempts: list[Attempt],
     result = []
     for weeks in buckets:
         first, last = weeks[0], weeks[-1]
-        inside = [a for a in attempts if first <= a.week <= last]
+        inside = [r for r in group if first <= r.week <= last]
         result.append({
             "label": period_label(first, last), "from": first.isoformat(),
             "to": (last + timedelta(days=6)).isoformat(),
-            "learners": len({a.learner for a in inside}), "submissions": len(inside),
-            passed_key: sum(r.passed for r in group if first <= r.week <= last)})
+            "learners": len({r.learner for r in inside}),
+            "submissions": sum(first <= a.week <= last for a in attempts),
+            passed_key: sum(r.passed for r in inside)})
     return result
 
 

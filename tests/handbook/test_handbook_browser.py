@@ -19,6 +19,8 @@ PAGES = {
     "trainers' guide": "trainer.html",
     "accessibility statement": "barrierefreiheit.html",
     "developers": "entwickler.html",
+    "record of processing activities": "datenschutz/verzeichnis.html",
+    "works council": "datenschutz/personalrat.html",
 }
 
 

@@ -63,6 +63,7 @@ def test_navigation_is_german_and_complete():
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text("utf-8"))
     titles = [next(iter(entry)) for entry in config["nav"]]
     assert titles == ["Start", "Kurskatalog", "Kompetenzen", "Fortschritt", "Glossar",
-                      "Für Trainerinnen und Trainer", "Barrierefreiheit", "Für Entwickler"]
+                      "Für Trainerinnen und Trainer", "Barrierefreiheit", "Datenschutz",
+                      "Für Entwickler"]
     assert config["theme"]["language"] == "de"
     assert {"search": {"lang": "de"}} in config["plugins"]
