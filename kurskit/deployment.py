@@ -21,6 +21,7 @@ DEFAULT_LEARNER_HEADER = "X-Kurskit-Learner"
 GRADE_WAIT = "KURSKIT_GRADE_WAIT"  # seconds a submission waits for its grade before 202
 GRADING_PROCESS = "KURSKIT_GRADING_PROCESS"  # "0": grade in a thread of the service
 HUB_TOKEN = "JUPYTERHUB_API_TOKEN"  # set by JupyterHub in a hub deployment
+ACTOR = "KURSKIT_ACTOR"  # the staff account a trainer's command records in the audit log
 
 
 def service_url(env: Mapping[str, str] = os.environ) -> str:

@@ -15,14 +15,14 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kurskit import durable, layout
+from kurskit import deployment, durable, layout
 
-ACTOR_ENV = "KURSKIT_ACTOR"
+ACTOR_ENV = deployment.ACTOR
 ACTIONS = ("privacy-export", "erase", "retention", "regrade", "export")
 
 
@@ -77,26 +77,32 @@ def about(grading: Path, learner: str) -> list[dict[str, Any]]:
     return [e for e in entries(grading) if e.get("subject") == learner]
 
 
-def _rewrite(grading: Path, kept: list[dict[str, Any]]) -> None:
-    """Only erasure and retention rewrite the log (atomically; appends wait for the lock)."""
-    text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in kept)
+def _rewrite(grading: Path, change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+             ) -> tuple[int, int]:
+    """Only erasure and retention rewrite the log: read, change and replace it under the
+    lock that appends wait for, so no entry written meanwhile is lost. (before, after)."""
     path = layout.audit_log(grading)
     with durable.locked(path):
-        durable.replace(path, text)
+        before = list(entries(grading))
+        after = change(before)
+        if after != before:
+            durable.replace(path, "".join(json.dumps(e, ensure_ascii=False, sort_keys=True)
+                                          + "\n" for e in after))
+    return len(before), len(after)
 
 
 def pseudonymise(grading: Path, learner: str, mark: str) -> int:
     """Replace the learner in every entry by `mark`; returns how many entries changed."""
     if not layout.audit_log(grading).is_file():
         return 0
-    changed, kept = 0, []
-    for entry in entries(grading):
-        if entry.get("subject") == learner:
-            entry = {**entry, "subject": mark}
-            changed += 1
-        kept.append(entry)
-    if changed:
-        _rewrite(grading, kept)
+    changed = 0
+
+    def replace(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        nonlocal changed
+        changed = sum(e.get("subject") == learner for e in found)
+        return [{**e, "subject": mark} if e.get("subject") == learner else e for e in found]
+
+    _rewrite(grading, replace)
     return changed
 
 
@@ -106,11 +112,8 @@ def expired(grading: Path, cutoff: datetime) -> list[dict[str, Any]]:
 
 def drop_before(grading: Path, cutoff: datetime) -> int:
     """Remove entries older than `cutoff` (retention); returns how many went."""
-    all_entries = list(entries(grading))
-    kept = [e for e in all_entries if _time(e) >= cutoff]
-    if len(kept) != len(all_entries):
-        _rewrite(grading, kept)
-    return len(all_entries) - len(kept)
+    before, after = _rewrite(grading, lambda found: [e for e in found if _time(e) >= cutoff])
+    return before - after
 
 
 def _time(entry: dict[str, Any]) -> datetime:

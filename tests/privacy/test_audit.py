@@ -48,3 +48,28 @@ def test_a_regrade_is_recorded(graded_example, tmp_path):
     assert (entry["action"], entry["actor"], entry["subject"]) == (
         "regrade", "trainerin-mueller", None)
     assert entry["details"]["modules"] == ["beispiel-01-kurz"] and entry["details"]["graded"] == 6
+
+
+def test_an_entry_appended_while_the_log_is_rewritten_is_kept(tmp_path, monkeypatch):
+    """Erasure reads and rewrites the log under the lock that appends wait for."""
+    import threading
+
+    audit.record(tmp_path, "export", subject="lern-x", details={})
+    read = audit.entries
+    writer: list[threading.Thread] = []
+
+    def entries_then_an_append(grading):
+        found = list(read(grading))  # what the rewrite is based on
+        if not writer:  # another trainer's command appends right now
+            writer.append(threading.Thread(target=audit.record, args=(tmp_path, "regrade"),
+                                           kwargs={"subject": None, "details": {}}))
+            writer[0].start()
+            writer[0].join(timeout=0.5)  # blocked by the lock, unless the rewrite holds none
+        return iter(found)
+
+    monkeypatch.setattr(audit, "entries", entries_then_an_append)
+    assert audit.pseudonymise(tmp_path, "lern-x", "geloescht-0001") == 1
+    writer[0].join(timeout=10)
+    monkeypatch.setattr(audit, "entries", read)
+    assert [(e["action"], e["subject"]) for e in audit.entries(tmp_path)] == [
+        ("export", "geloescht-0001"), ("regrade", None)]
