@@ -5,13 +5,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 AXE := tests/js/node_modules/axe-core/axe.min.js
+PROXY := deploy/proxy/node_modules/.bin/configurable-http-proxy
 
-.PHONY: start test install build site check lint bench constraints clean
+.PHONY: start start-hub test install build site check lint bench constraints clean
 
 start: $(STAMP)
 	$(BIN)/kurskit start
 
-test: lint $(AXE)
+# multi-user mode: JupyterHub on http://127.0.0.1:8090/ (accounts: kurskit users add)
+start-hub: $(STAMP) $(PROXY)
+	$(BIN)/kurskit build
+	$(BIN)/kurskit start --hub --no-build
+
+test: lint $(AXE) $(PROXY)
 	$(BIN)/pytest
 
 # axe-core for the accessibility tests, pinned in tests/js/package-lock.json
@@ -19,7 +25,12 @@ $(AXE): tests/js/package.json tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 	touch $(AXE)
 
-install: $(STAMP)
+install: $(STAMP) $(PROXY)
+
+# JupyterHub's proxy for `kurskit start --hub`, pinned in deploy/proxy/package-lock.json
+$(PROXY): deploy/proxy/package.json deploy/proxy/package-lock.json
+	npm ci --prefix deploy/proxy --no-audit --no-fund --loglevel=error
+	touch $(PROXY)
 
 # a virtual environment with the pinned dependencies (pyproject.toml + constraints.txt)
 $(STAMP): pyproject.toml constraints.txt

@@ -20,3 +20,8 @@ c.Execute.timeout = 60
 import os  # noqa: E402
 
 c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
+
+# Hub mode: the gradebook lives in the database the deployment names (PostgreSQL), so that
+# formgrader and kurskit share it.
+if os.environ.get("KURSKIT_DB_URL"):
+    c.CourseDirectory.db_url = os.environ["KURSKIT_DB_URL"]

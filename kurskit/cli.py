@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kurskit import deployment, start
+from kurskit import deployment, nbgrader_course, start
 from kurskit.authoring.catalog import load_catalog
+from kurskit.hub import accounts, hub_config, run
 from kurskit.layout import Project, gradebook_file, portal_path
 from kurskit.release import build, check
 from kurskit.reporting import competences, progress
@@ -61,7 +62,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     project = _project(args)
     output = Path(args.output).resolve() if args.output else project.report
-    if not gradebook_file(project.grading).is_file():
+    if not nbgrader_course.has_gradebook(project.grading):
         print(f"error: no gradebook at {gradebook_file(project.grading)}; "
               "run `kurskit build` first", file=sys.stderr)
         return 1
@@ -99,7 +100,32 @@ def cmd_start(args: argparse.Namespace) -> int:
     limits = start.PortalLimits(module_view=args.module_view, pool_size=args.pool_size,
                                 pools=pools,
                                 max_sessions=args.max_sessions, cull_idle=args.cull_idle)
+    if args.hub:
+        return run.start_hub(project, port=args.hub_port, limits=limits)
     return start.start(project, ports=ports, learner=args.learner, limits=limits)
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    project = _project(args)
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(f"Passwort für {args.name}: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        account = accounts.add_user(project, args.name, args.role, password)
+    except accounts.AccountError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"{'created' if account.created else 'updated'}: {account.name} ({account.role})")
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    for name, role in accounts.roles(_project(args)).items():
+        print(f"{name}\t{role}")
+    return 0
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -276,8 +302,26 @@ def parser() -> argparse.ArgumentParser:
     start_cmd.add_argument("--cull-idle", type=int, default=limits.cull_idle,
                            help="seconds until a kernel whose page was closed without "
                                 f"goodbye is stopped (default {limits.cull_idle})")
+    start_cmd.add_argument("--hub", action="store_true",
+                           help="multi-user mode: everything behind JupyterHub, accounts and "
+                                "roles from the hub, the gradebook in PostgreSQL")
+    start_cmd.add_argument("--hub-port", type=int, default=8090,
+                           help="JupyterHub's address with --hub (default 8090)")
     start_cmd.set_defaults(func=cmd_start, site_only=False)
+    _users_parser(commands)
     return main_parser
+
+
+def _users_parser(commands: Any) -> None:
+    users = commands.add_parser("users", help="accounts of multi-user mode (JupyterHub)")
+    actions = users.add_subparsers(dest="users_command", required=True)
+    add_cmd = actions.add_parser("add", help="create an account or set its password and role; "
+                                             "the password is read from standard input")
+    add_cmd.add_argument("name", metavar="NAME")
+    add_cmd.add_argument("--role", required=True, choices=hub_config.GROUPS)
+    add_cmd.set_defaults(func=cmd_users_add)
+    list_cmd = actions.add_parser("list", help="every account with its role")
+    list_cmd.set_defaults(func=cmd_users_list)
 
 
 def _actor_option(command: argparse.ArgumentParser) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 ROOT = "KURSKIT_ROOT"  # the project root (see kurskit.layout)
 SERVICE_URL = "KURSKIT_SERVICE_URL"  # where the portal and the kernels reach the service
 DEFAULT_SERVICE_URL = "http://127.0.0.1:8870"
-IDENTITY = "KURSKIT_IDENTITY"  # local (one learner per server) or header (a trusted proxy)
+IDENTITY = "KURSKIT_IDENTITY"  # local (one server, one learner), header (a trusted proxy), hub
 LEARNER = "KURSKIT_LEARNER"  # the learner of a local server
 DEFAULT_LEARNER = "lernende"
 IDENTITY_HEADER = "KURSKIT_IDENTITY_HEADER"  # the header a trusted proxy sets
@@ -22,6 +22,13 @@ GRADE_WAIT = "KURSKIT_GRADE_WAIT"  # seconds a submission waits for its grade be
 GRADING_PROCESS = "KURSKIT_GRADING_PROCESS"  # "0": grade in a thread of the service
 HUB_TOKEN = "JUPYTERHUB_API_TOKEN"  # set by JupyterHub in a hub deployment
 ACTOR = "KURSKIT_ACTOR"  # the staff account a trainer's command records in the audit log
+DB_URL = "KURSKIT_DB_URL"  # the gradebook's database (PostgreSQL in hub mode); else SQLite
+# set by JupyterHub for each of its services (jupyterhub.services.auth reads them itself)
+HUB_API_URL = "JUPYTERHUB_API_URL"
+HUB_SERVICE_NAME = "JUPYTERHUB_SERVICE_NAME"
+HUB_SERVICE_PREFIX = "JUPYTERHUB_SERVICE_PREFIX"
+HUB_URL = "KURSKIT_HUB_URL"  # the hub's public address, for links (e.g. to formgrader)
+PROXY_COMMAND = "KURSKIT_PROXY_COMMAND"  # configurable-http-proxy, if not the project's own
 
 
 def service_url(env: Mapping[str, str] = os.environ) -> str:
@@ -30,3 +37,12 @@ def service_url(env: Mapping[str, str] = os.environ) -> str:
 
 def learner_header(env: Mapping[str, str] = os.environ) -> str:
     return env.get(IDENTITY_HEADER, DEFAULT_LEARNER_HEADER)
+
+
+def db_url(env: Mapping[str, str] = os.environ) -> str | None:
+    """The gradebook database the deployment names (`KURSKIT_DB_URL`), or None (SQLite)."""
+    return env.get(DB_URL) or None
+
+
+def hub_mode(env: Mapping[str, str] = os.environ) -> bool:
+    return env.get(IDENTITY) == "hub"

@@ -78,6 +78,40 @@ class Project:
         """The aggregates of `kurskit report`, read by the handbook."""
         return self.root / "build" / "report" / "fortschritt.json"
 
+    # --- multi-user mode (`kurskit start --hub`) ---------------------------------------
+
+    @property
+    def hub(self) -> Path:
+        """JupyterHub's state: its database (accounts, groups), secrets, generated config."""
+        return self.root / "build" / "hub"
+
+    @property
+    def hub_config(self) -> Path:
+        return self.hub / "jupyterhub_config.py"
+
+    @property
+    def hub_db(self) -> Path:
+        return self.hub / "jupyterhub.sqlite"
+
+    @property
+    def hub_log(self) -> Path:
+        return self.hub / "jupyterhub.log"
+
+    @property
+    def postgres(self) -> Path:
+        """The PostgreSQL cluster `kurskit start --hub` runs when no KURSKIT_DB_URL is set."""
+        return self.hub / "postgres"
+
+    @property
+    def proxy_command(self) -> Path:
+        """configurable-http-proxy, installed from npm by `make install` (deploy/proxy/)."""
+        return self.root / "deploy" / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
+
+    @property
+    def kubernetes(self) -> Path:
+        """The Zero to JupyterHub configuration (deploy/kubernetes/)."""
+        return self.root / "deploy" / "kubernetes"
+
 
 # --- nbgrader's course root (grading/) ------------------------------------------------
 

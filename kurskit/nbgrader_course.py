@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from kurskit import layout
+from kurskit import deployment, layout
 
 if TYPE_CHECKING:
     from kurskit.authoring.catalog import Module
@@ -73,6 +73,7 @@ def load_config(root: Path) -> Config:
     if layout.config_file(root).is_file():
         config = PyFileConfigLoader(layout.CONFIG_FILE, path=str(root)).load_config()
     config.CourseDirectory.root = str(root.resolve())
+    config.CourseDirectory.db_url = db_url(root)
     # kurskit hands out modules through the portal, not nbgrader's exchange; keep the exchange
     # inside the course so nbgrader never reaches for /usr/local/share/nbgrader/exchange
     config.Exchange.root = str(layout.exchange_dir(root).resolve())
@@ -98,7 +99,32 @@ def api(root: Path) -> Any:  # nbgrader.apps.NbGraderAPI
 
 
 def db_url(root: Path) -> str:
-    return f"sqlite:///{layout.gradebook_file(root).resolve()}"
+    """The gradebook: the database the deployment names (PostgreSQL in hub mode), else
+    the SQLite file in the course root."""
+    return deployment.db_url() or f"sqlite:///{layout.gradebook_file(root).resolve()}"
+
+
+def has_gradebook(root: Path) -> bool:
+    """Whether there is a gradebook to read (a named database always counts)."""
+    return deployment.db_url() is not None or layout.gradebook_file(root).is_file()
+
+
+def migrate(root: Path) -> None:
+    """Make the gradebook's tables, then run nbgrader's migrations (`nbgrader db upgrade`).
+
+    nbgrader's migrations fail on an empty database, so the gradebook is opened (which
+    creates nbgrader's tables and stamps them with the newest revision) first; on a
+    database at the newest revision the upgrade changes nothing.
+    """
+    import subprocess
+
+    open_gradebook(root).close()
+    venv_on_path()
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "db", "upgrade"], cwd=root,
+                          capture_output=True, text=True,
+                          env={**os.environ, deployment.DB_URL: db_url(root)})
+    if done.returncode != 0:
+        raise GradingError(f"nbgrader db upgrade failed:\n{done.stdout}\n{done.stderr}")
 
 
 def open_gradebook(root: Path, course: str | None = None) -> Any:  # nbgrader.api.Gradebook
@@ -169,7 +195,7 @@ def current_submissions(root: Path, module_ids: list[str]) -> dict[str, list[Cur
     from nbgrader.api import MissingEntry
 
     found: dict[str, list[CurrentSubmission]] = {}
-    if not layout.gradebook_file(root).is_file():
+    if not has_gradebook(root):
         return found
     with course_lock(root), open_gradebook(root) as book:
         for module_id in module_ids:
@@ -196,10 +222,28 @@ class StudentRecord:
 
 def students(root: Path) -> list[StudentRecord]:
     """Every student of the gradebook, by id."""
-    if not layout.gradebook_file(root).is_file():
+    if not has_gradebook(root):
         return []
     with course_lock(root), open_gradebook(root) as book:
         found = [StudentRecord(str(s.id), s.first_name, s.last_name, s.email, s.lms_user_id)
                  for s in book.students]
         book.db.commit()
     return sorted(found, key=lambda s: s.learner)
+
+
+def learner_submissions(root: Path, learner: str) -> dict[str, CurrentSubmission]:
+    """One learner's current submission per module (module id → what the gradebook says)."""
+    from nbgrader.api import MissingEntry
+
+    if not has_gradebook(root):
+        return {}
+    with open_gradebook(root) as book:
+        try:
+            student = book.find_student(learner)
+        except MissingEntry:
+            return {}
+        found = {str(s.assignment.name): CurrentSubmission(
+            learner, float(s.score), float(s.max_score or 0), s.timestamp)
+            for s in student.submissions}
+        book.db.commit()
+    return found

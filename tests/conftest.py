@@ -196,3 +196,21 @@ def serve_site():
     for server in servers:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def hub_stack():
+    """`kurskit start --hub` for the fixture course and four accounts, once per session
+    (tests/hub_stack.py); skipped without PostgreSQL or the proxy unless
+    KURSKIT_REQUIRE_BROWSER=1."""
+    from hub_stack import hub_stack as start_hub_stack
+    from kurskit.hub.postgres import PostgresError, program
+
+    try:
+        program("initdb")
+    except PostgresError as missing:
+        _require(False, str(missing))
+    _require(Project(REPO).proxy_command.exists(),
+             "configurable-http-proxy is missing (make install: npm ci --prefix deploy/proxy)")
+    with start_hub_stack() as stack:
+        yield stack

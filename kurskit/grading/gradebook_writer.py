@@ -6,7 +6,8 @@ and Comment rows) and are then filled in as `SaveAutoGrades` and `AssignLatePena
 nbgrader commits after every call; here its session flushes instead, and one commit per
 batch makes many submissions durable at once (group commit: one fsync for the batch).
 
-kurskit's own bookkeeping lives in two extra tables of the same SQLite file, written in the
+kurskit's own bookkeeping lives in two extra tables of the same database (SQLite, or
+PostgreSQL in hub mode), written in the
 same transaction as nbgrader's rows, so "graded" and "recorded" cannot disagree after a
 crash: `kurskit_graded_attempt` (the ledger: every attempt the service graded, exactly
 once) and `kurskit_regrade_journal` (what `kurskit grade` finished, for resuming).
@@ -23,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Column, MetaData, String, Table, text
 
 from kurskit import nbgrader_course
 from kurskit.grading.fast_path import Graded
@@ -45,6 +46,23 @@ _TABLES = [
         graded_at VARCHAR(40) NOT NULL,
         PRIMARY KEY (learner, module, version, submitted_at))""",
 ]
+
+
+_JOURNAL_TABLE = Table(JOURNAL, MetaData(), *(
+    Column(name, String, primary_key=name != "graded_at")
+    for name in ("learner", "module", "version", "submitted_at", "graded_at")))
+
+
+def _upsert_journal(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE in the gradebook's dialect (SQLite or PostgreSQL)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    statement = insert(_JOURNAL_TABLE)
+    return statement.on_conflict_do_update(
+        index_elements=["learner", "module", "version", "submitted_at"],
+        set_={"graded_at": statement.excluded.graded_at})
 
 
 @dataclass
@@ -235,11 +253,9 @@ class GradebookWriter:
                 {"l": learner, "m": module, "a": record.attempt, "ts": record.timestamp,
                  "v": record.version.key, "s": record.graded.score, "t": now})
         if record.journal:
-            gb.db.execute(text(
-                f"INSERT OR REPLACE INTO {JOURNAL} (learner, module, version, submitted_at, "
-                "graded_at) VALUES (:l, :m, :v, :ts, :t)"),
-                {"l": learner, "m": module, "v": record.version.key, "ts": record.timestamp,
-                 "t": now})
+            gb.db.execute(_upsert_journal(gb.engine.dialect.name),
+                          {"learner": learner, "module": module, "version": record.version.key,
+                           "submitted_at": record.timestamp, "graded_at": now})
         if (learner, module) in self._batch_keys:
             gb.db.flush()  # a second attempt in the same batch must find the first one's rows
         self._batch_keys.add((learner, module))

@@ -14,16 +14,17 @@ Run as `python -m kurskit.portal.app <portal dir> [Voilà options]`.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from jupyter_core.utils import ensure_async
 from tornado.web import HTTPError
-from traitlets import Dict, Enum, Int
+from traitlets import Bool, Dict, Enum, Int, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from kurskit.portal import pages
+from kurskit.portal import hub_gate, pages, start_page
 
 # module pages show widgets only; every other lab extension is JavaScript each page parses
 WIDGET_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
@@ -91,6 +92,11 @@ class PortalApp(Voila):
     pools = Dict(key_trait=None, value_trait=Int(), config=True,
                  help="Pool size per notebook path below the portal root (overrides "
                       "pool_size), e.g. for a module a whole office takes at once.")
+    hub = Bool(False, config=True,
+               help="Run as a JupyterHub service: every address only for a hub user "
+                    "(kurskit.portal.hub_gate); `kurskit start --hub` sets it.")
+    handbook_dir = Unicode("", config=True,
+                           help="The built handbook, served below handbuch/ (hub mode).")
 
     def initialize(self, argv: list[str] | None = None) -> None:
         super().initialize(argv)
@@ -111,6 +117,9 @@ class PortalApp(Voila):
         settings["kurskit_max_sessions"] = self.max_sessions
         settings["kurskit_sessions"] = SessionCount(self.kernel_manager)
         settings["kurskit_module_view"] = self.module_view
+        if self.hub:
+            settings["kurskit_hub"] = hub_gate.HubGate()
+            settings.setdefault("cookie_secret", os.urandom(32))  # OAuth state and cookie
         return settings
 
     def init_handlers(self) -> list:
@@ -118,7 +127,13 @@ class PortalApp(Voila):
                  if handler[1] is TornadoVoilaHandler else handler
                  for handler in super().init_handlers()]
         module_pages = pages.handlers(Path(self.root_dir), self.server_url, self.base_url)
-        return [*module_pages, *voila]  # before Voilà's catch-all static handler
+        if not self.hub:
+            return [*module_pages, *voila]  # before Voilà's catch-all static handler
+        route = self.server_url.rstrip("/")
+        own = [*module_pages, *start_page.handlers(route, self.base_url, Path(self.root_dir),
+                                                      Path(self.handbook_dir))]
+        return [(f"{route}/oauth_callback", hub_gate.callback_handler()),
+                *[(h[0], hub_gate.guarded(h[1]), *h[2:]) for h in [*own, *voila]]]
 
 
 main = PortalApp.launch_instance

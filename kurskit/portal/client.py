@@ -58,6 +58,11 @@ def draft(module_id: str) -> Flow[Any]:
     return (yield Request("GET", f"/modules/{module_id}/draft", timeout=5))
 
 
+def my_courses() -> Flow[Any]:
+    """„Meine Kurse“: the caller's courses and modules with their state."""
+    return (yield Request("GET", "/me/courses", timeout=10))
+
+
 def save_draft(module_id: str, answers: dict[str, Any]) -> Flow[Any]:
     return (yield Request("PUT", f"/modules/{module_id}/draft", {"answers": answers},
                           timeout=10))

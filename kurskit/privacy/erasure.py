@@ -68,7 +68,7 @@ def erase(grading: Path, learner: str, *, confirm: bool = False, who: str | None
         return result
     mark = MARK_PREFIX + secrets.token_hex(4)
     with nbgrader_course.course_lock(grading):
-        if layout.gradebook_file(grading).is_file():
+        if nbgrader_course.has_gradebook(grading):
             _erase_rows(grading, learner, student=held.student is not None)
             if vacuum:
                 vacuum_gradebook(grading)

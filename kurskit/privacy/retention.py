@@ -198,7 +198,7 @@ def _last_activity(context: Context, learner: str, submitted: dict[str, list[dat
 
 def _gradebook_learners(grading: Path) -> dict[str, list[datetime]]:
     """Every student of the gradebook → the times of their submissions."""
-    if not layout.gradebook_file(grading).is_file():
+    if not nbgrader_course.has_gradebook(grading):
         return {}
     found: dict[str, list[datetime]] = {}
     with nbgrader_course.course_lock(grading), nbgrader_course.open_gradebook(grading) as book:
@@ -226,7 +226,7 @@ def account(context: Context) -> list[str]:
         erasure.erase(context.grading, learner, confirm=not context.dry_run,
                       who=context.who, now=context.now, reason="retention", vacuum=False)
         gone.append(f"{learner} (all data)")
-    if gone and not context.dry_run and layout.gradebook_file(context.grading).is_file():
+    if gone and not context.dry_run and nbgrader_course.has_gradebook(context.grading):
         erasure.vacuum_gradebook(context.grading)  # once for all erased learners
     return gone
 

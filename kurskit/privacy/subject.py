@@ -71,7 +71,7 @@ def holdings(grading: Path, learner: str) -> Holdings:
         files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
         held.files.setdefault(type_id, []).extend(files)
     held.files["attempts"] = held.files.get("attempts", []) + inbox_entries(grading, learner)
-    if layout.gradebook_file(grading).is_file():
+    if nbgrader_course.has_gradebook(grading):
         held.student, held.rows = _gradebook_rows(grading, learner)
     return held
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from kurskit import deployment, layout, nbgrader_course
+from kurskit import deployment, nbgrader_course
 from kurskit.authoring.catalog import Catalog, load_catalog
 from kurskit.layout import Project
 from kurskit.release.freshness import release_problems
@@ -64,7 +64,7 @@ def build_site(project: Project) -> Path:
 
 def build(project: Project, progress: Callable[[str], None] | None = None) -> None:
     release_all(project, progress)
-    if layout.gradebook_file(project.grading).is_file():  # nbgrader makes it on release
+    if nbgrader_course.has_gradebook(project.grading):  # nbgrader makes it on release
         make_report(project.grading, load_catalog(project.courses), project.report, progress)
     if progress:
         progress("building the handbook")

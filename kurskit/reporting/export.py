@@ -56,7 +56,7 @@ def export_grades(grading: Path, catalog: Catalog, *, fmt: str, output: Path,
         raise FileExistsError(f"{output} exists; choose a new file name")
     if not output.parent.is_dir():
         raise ExportError(f"{output.parent} is no folder")
-    if not layout.gradebook_file(grading).is_file():
+    if not nbgrader_course.has_gradebook(grading):
         raise ExportError(f"no gradebook at {layout.gradebook_file(grading)}; "
                           "run `kurskit build` first")
     courses = _courses(catalog, course)

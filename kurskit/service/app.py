@@ -18,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from kurskit.service.context import Services, ServiceSettings
 from kurskit.service.errors import BodyLimit, install_handlers
-from kurskit.service.routes import modules, practice, submissions
+from kurskit.service.routes import me, modules, practice, submissions
 from kurskit.service.schemas import ErrorBody
 
 __all__ = ["ServiceSettings", "app_from_env", "create_app", "openapi_document"]
@@ -40,10 +40,23 @@ def build_api(max_body_bytes: int = 64 * 1024, lifespan: Lifespan | None = None)
                   responses={401: {"model": ErrorBody}, 413: {"model": ErrorBody},
                              422: {"model": ErrorBody}})
     install_handlers(app, max_body_bytes)
-    for router in (modules.router, submissions.router, practice.router):
+    for router in (modules.router, submissions.router, practice.router, me.router):
         app.include_router(router, prefix=API)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
     return app
+
+
+class ServicePrefix:
+    """Behind JupyterHub's proxy the service's paths start with its prefix
+    (`/services/grading/…`); the portal calls it directly, without. Both reach the routes."""
+
+    def __init__(self, app: Any, prefix: str) -> None:
+        self.app, self.prefix = app, prefix.rstrip("/")
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(self.prefix + "/"):
+            scope = {**scope, "root_path": self.prefix}  # Starlette routes below root_path
+        await self.app(scope, receive, send)
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
@@ -59,6 +72,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
     app = build_api(settings.max_body_bytes, lifespan)
     app.state.services = services
+    if settings.path_prefix:
+        app.add_middleware(ServicePrefix, prefix=settings.path_prefix)
     return app
 
 

@@ -26,6 +26,8 @@ class ServiceSettings:
     wait_seconds: float = 10.0
     # grade in a child process (the service's second core) instead of a thread
     grading_process: bool = False
+    # behind JupyterHub's proxy: the service's path prefix (/services/grading/)
+    path_prefix: str = ""
 
     @classmethod
     def from_env(cls) -> ServiceSettings:
@@ -34,7 +36,8 @@ class ServiceSettings:
         return cls(courses_dir=project.courses, grading_root=project.grading,
                    identity=identity_from_env(),
                    wait_seconds=float(os.environ.get(deployment.GRADE_WAIT, "10")),
-                   grading_process=os.environ.get(deployment.GRADING_PROCESS, "1") != "0")
+                   grading_process=os.environ.get(deployment.GRADING_PROCESS, "1") != "0",
+                   path_prefix=os.environ.get(deployment.HUB_SERVICE_PREFIX, ""))
 
 
 class Services:

@@ -7,6 +7,7 @@ FastAPI would otherwise hand to its thread pool, one hop per dependency per requ
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -28,7 +29,8 @@ Context = Annotated[Services, Depends(services)]
 async def learner(request: Request, context: Context) -> str:
     """The caller, as the deployment says (never from the request body)."""
     try:
-        return context.settings.identity.learner_for(request)
+        learner = context.settings.identity.learner_for(request)
+        return await learner if inspect.isawaitable(learner) else learner
     except IdentityError as error:
         raise Refusal(401, "unauthenticated", str(error), "Sie sind nicht angemeldet.") from None
 

@@ -5,15 +5,18 @@ learner from the server's configuration. Header mode (`KURSKIT_IDENTITY=header`)
 many learners behind a reverse proxy or JupyterHub that authenticates them and passes the
 learner id in a trusted header (default `X-Kurskit-Learner`, `KURSKIT_IDENTITY_HEADER`).
 The proxy must set that header itself and strip any copy a client sends; the service must
-only be reachable through it. A JupyterHub deployment can plug in a provider that verifies
-the hub token the learner's kernel sends, through the hub API.
+only be reachable through it. Hub mode (`KURSKIT_IDENTITY=hub`, `kurskit start --hub`):
+the service is a JupyterHub service and every caller is the hub user whose token it sends
+(`Authorization: token …`), verified through the hub API; a token must carry the scope to
+access this service, and tokens of services (not users) are refused. Headers and bodies
+naming a learner are ignored.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from typing import Protocol
+from collections.abc import Awaitable, Mapping
+from typing import Any, Protocol
 
 from fastapi import Request
 
@@ -28,7 +31,7 @@ class IdentityError(Exception):
 class IdentityProvider(Protocol):
     name: str
 
-    def learner_for(self, request: Request) -> str: ...
+    def learner_for(self, request: Request) -> str | Awaitable[str]: ...
 
 
 class LocalIdentity:
@@ -64,6 +67,36 @@ class HeaderIdentity:
         return learner
 
 
+class HubIdentity:
+    """The hub user behind the token of the request (JupyterHub's HubAuth, cached)."""
+
+    name = "hub"
+
+    def __init__(self, auth: Any = None) -> None:
+        if auth is None:
+            from jupyterhub.services.auth import HubAuth
+
+            auth = HubAuth()  # configured by the hub's variables for this service
+        self.auth = auth
+
+    async def learner_for(self, request: Request) -> str:
+        match = self.auth.auth_header_pat.match(request.headers.get("Authorization", ""))
+        if match is None:
+            raise IdentityError("a hub token is required (Authorization: token …)")
+        try:
+            model = await self.auth.user_for_token(match.group(1), sync=False)
+        except Exception as error:  # the hub refused or could not be asked
+            raise IdentityError(f"the hub did not confirm the token ({error})") from None
+        if not model or model.get("kind") != "user":
+            raise IdentityError("the token belongs to no hub user")
+        if not self.auth.check_scopes(self.auth.access_scopes, model):
+            raise IdentityError("the token may not access this service")
+        learner = str(model.get("name", ""))
+        if not valid_learner_id(learner):
+            raise IdentityError("the hub user's name is no valid learner id")
+        return learner
+
+
 def identity_from_env(environ: Mapping[str, str] | None = None) -> IdentityProvider:
     env = os.environ if environ is None else environ
     mode = env.get(deployment.IDENTITY, "local")
@@ -71,4 +104,7 @@ def identity_from_env(environ: Mapping[str, str] | None = None) -> IdentityProvi
         return LocalIdentity(env.get(deployment.LEARNER, deployment.DEFAULT_LEARNER))
     if mode == "header":
         return HeaderIdentity(deployment.learner_header(env))
-    raise ValueError(f"unknown identity mode {mode!r} (KURSKIT_IDENTITY); known: local, header")
+    if mode == "hub":
+        return HubIdentity()
+    raise ValueError(
+        f"unknown identity mode {mode!r} (KURSKIT_IDENTITY); known: local, header, hub")

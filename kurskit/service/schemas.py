@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kurskit.grading.results import QuestionResult, SubmissionResult
 
-__all__ = ["AttemptInfo", "CheckRequest", "CheckResult", "Draft", "DraftRequest", "ErrorBody",
-           "ModuleInfo", "QuestionInfo", "QuestionResult", "SubmissionPending",
-           "SubmissionRequest", "SubmissionResult"]
+__all__ = ["AttemptInfo", "CheckRequest", "CheckResult", "CourseState", "Draft", "DraftRequest",
+           "ErrorBody", "ModuleInfo", "ModuleState", "QuestionInfo", "QuestionResult",
+           "SubmissionPending", "SubmissionRequest", "SubmissionResult"]
 
 
 class ErrorBody(BaseModel):
@@ -94,3 +94,20 @@ class AttemptInfo(BaseModel):
     submitted_at: str
     score: float | None
     max_score: float | None
+
+
+class ModuleState(BaseModel):
+    id: str
+    title: str
+    state: str = Field(description="offen, begonnen or bestanden")
+    score: float | None = Field(description="the score that counts (gradebook), null if none")
+    max_score: float
+    attempts: int = Field(description="attempts used")
+    last_activity: datetime | None = Field(description="the last attempt or draft")
+
+
+class CourseState(BaseModel):
+    id: str
+    title: str
+    pass_percent: int
+    modules: list[ModuleState]

@@ -1,0 +1,1 @@
+"""Multi-user mode: JupyterHub in front of kurskit, accounts and roles, PostgreSQL."""
