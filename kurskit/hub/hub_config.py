@@ -87,7 +87,8 @@ def hub_settings(project: Project, ports: HubPorts, db_url: str, admin_token: st
     ]
     roles = [
         {"name": "user", "description": "every account: the portal and its grading",
-         "scopes": ["read:users!user", "users:activity!user", access(PORTAL), access(GRADING)]},
+         "scopes": ["read:users!user", "users:activity!user", "tokens!user", access(PORTAL),
+                    access(GRADING)]},
         {"name": "kurskit-trainer", "description": "trainers: nbgrader's formgrader",
          "groups": ["trainer"], "scopes": [access(FORMGRADER)]},
         {"name": ADMIN, "description": "kurskit's own commands: accounts, tokens",
