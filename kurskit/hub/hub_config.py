@@ -32,6 +32,7 @@ PORTAL, GRADING, FORMGRADER, ADMIN = "portal", "grading", "formgrader", "kurskit
 SERVICES = (PORTAL, GRADING, FORMGRADER)  # the parts the hub runs (deploy/kubernetes too)
 # what kurskit's processes pass on to the services (JupyterHub's own environment is kept
 # small: a service sees only what its `environment` names, plus the hub's variables)
+SERVICE_START_TIMEOUT = 300  # seconds a managed service may take to answer at start
 PASSED_ON = ("PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "JUPYTER_PATH", "JUPYTER_CONFIG_DIR")
 
 
@@ -94,6 +95,10 @@ def hub_settings(project: Project, ports: HubPorts, db_url: str, admin_token: st
         {"name": ADMIN, "description": "kurskit's own commands: accounts, tokens",
          "services": [ADMIN], "scopes": ["admin:users", "admin:groups", "tokens"]},
     ]
+    for service in services:
+        if "command" in service:
+            # JupyterHub gives up (and stops) after 30 s by default; a busy server needs more
+            service["timeout"] = SERVICE_START_TIMEOUT
     return {"port": ports.public, "hub_port": ports.hub, "proxy_api_port": ports.proxy_api,
             "proxy_command": str(env.get(deployment.PROXY_COMMAND) or project.proxy_command),
             "hub_db_url": f"sqlite:///{project.hub_db}",
