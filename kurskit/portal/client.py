@@ -60,7 +60,7 @@ def draft(module_id: str) -> Flow[Any]:
 
 def my_courses() -> Flow[Any]:
     """„Meine Kurse“: the caller's courses and modules with their state."""
-    return (yield Request("GET", "/me/courses", timeout=10))
+    return (yield Request("GET", "/me/courses", timeout=30))
 
 
 def save_draft(module_id: str, answers: dict[str, Any]) -> Flow[Any]:

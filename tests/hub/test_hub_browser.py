@@ -28,7 +28,7 @@ def take_module(page, stack: HubStack, wrong: int) -> str:
     assert module is not None
     page.get_by_role("link", name=module.title).click()
     page.get_by_role("button", name="Abgeben").wait_for(timeout=30_000)
-    questions = page.locator(".kurskit-question")
+    questions = page.locator(".kk-frage")
     for index, exercise in enumerate(module.notebook.exercises):
         learner_actions.answer(questions.nth(index), exercise, right=index >= wrong)
     page.get_by_role("button", name="Abgeben").click()
