@@ -27,6 +27,7 @@ import requests
 
 from conftest import FIXTURES, REPO, free_port, make_project
 from kurskit.authoring.catalog import load_catalog
+from kurskit.hub import accounts
 from kurskit.hub.postgres import Cluster
 from kurskit.layout import Project, portal_path
 from kurskit.release.build import release_all
@@ -83,13 +84,6 @@ class HubStack:
         return f"{self.url}/services/grading/api/v1{path}"
 
 
-def kurskit(*args: str, stdin: str = "", env: dict[str, str] | None = None,
-            root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kurskit.cli", "--root", str(root), *args],
-                          input=stdin, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
-
-
 @contextmanager
 def hub_stack() -> Iterator[HubStack]:
     folder = Path(tempfile.mkdtemp(prefix="kurskit-hub-"))
@@ -97,10 +91,8 @@ def hub_stack() -> Iterator[HubStack]:
     project = make_project(folder / "projekt", FIXTURES / "courses")
     release_all(project)
     (project.grading / "gradebook.db").unlink()  # hub mode writes no SQLite gradebook
-    for name, role in ROLES.items():
-        done = kurskit("users", "add", name, "--role", role, stdin=PASSWORDS[name] + "\n",
-                       root=project.root)
-        assert done.returncode == 0, done.stderr
+    for name, role in ROLES.items():  # the command itself: tests/hub/test_accounts.py
+        accounts.add_user(project, name, role, PASSWORDS[name])
     port = free_port()
     log = folder / "start.log"
     env = {**os.environ, "KURSKIT_PROXY_COMMAND": str(

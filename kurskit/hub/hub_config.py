@@ -63,7 +63,7 @@ def hub_settings(project: Project, ports: HubPorts, db_url: str, admin_token: st
     common = {**passed, deployment.ROOT: str(project.root), deployment.DB_URL: db_url,
               deployment.IDENTITY: "hub", deployment.HUB_URL: public}
     portal_prefix = service_prefix(PORTAL)
-    services = [
+    services: list[dict[str, Any]] = [
         {"name": PORTAL, "url": f"http://127.0.0.1:{ports.portal}", "display": True,
          "oauth_no_confirm": True, "cwd": str(project.root),
          "command": [*voila_command(project.portal, ports.portal, limits),
