@@ -60,10 +60,50 @@ def hub_command(project: Project) -> list[str]:
     return [sys.executable, "-m", "jupyterhub", "-f", str(project.hub_config)]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+class Children:
+    """The processes the hub started (proxy, services). JupyterHub starts its services in
+    sessions of their own, so a hub that dies leaves them behind: they are noted while
+    the hub runs and stopped afterwards, by process id (and start time, so that a reused
+    id is never hit)."""
+
+    def __init__(self, hub: int) -> None:
+        self.hub = hub
+        self.known: dict[int, str] = {}  # pid -> its start time (/proc/<pid>/stat field 22)
+
+    @staticmethod
+    def _stat(pid: int) -> list[str] | None:
+        try:
+            text = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return None
+        return text[text.rindex(")") + 2:].split()  # after "pid (name) "
+
+    def note(self) -> None:
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(entry.name) not in self.known:
+                stat = self._stat(int(entry.name))
+                if stat is not None and int(stat[1]) == self.hub:
+                    self.known[int(entry.name)] = stat[19]
+
+    def stop(self) -> None:
+        alive = [pid for pid, started in self.known.items()
+                 if (stat := self._stat(pid)) is not None and stat[19] == started]
+        for pid in alive:
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while alive and time.monotonic() < deadline:
+            alive = [pid for pid in alive if self._stat(pid) is not None]
+            time.sleep(0.2)
+        for pid in alive:
+            os.kill(pid, signal.SIGKILL)
+
+
+def wait_until_up(url: str, process: subprocess.Popen, children: Children,
+                  timeout: float = 600) -> None:
     """Until the hub answers through its proxy (JupyterHub's /hub/health)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        children.note()
         if process.poll() is not None:
             raise HubError(f"JupyterHub stopped (exit {process.returncode})")
         try:
@@ -116,7 +156,7 @@ def start_hub(project: Project, port: int = 8090, limits: PortalLimits | None = 
         return 1
     db_url = deployment.db_url()
     cluster = None if db_url else Cluster(project.postgres)
-    process = None
+    process, children = None, None
     try:
         if cluster is not None:
             cluster.start()
@@ -127,10 +167,12 @@ def start_hub(project: Project, port: int = 8090, limits: PortalLimits | None = 
             print(f"… released into the gradebook database: {module_id}", flush=True)
         project.hub.mkdir(parents=True, exist_ok=True)
         process, _ = launch(project, hub_ports(port), db_url, limits)
+        children = Children(process.pid)
         url = f"http://127.0.0.1:{port}"
-        wait_until_up(url, process)
+        wait_until_up(url, process, children)
         _announce(url, db_url, cluster)
         while process.poll() is None:
+            children.note()
             time.sleep(1)
         print(f"error: JupyterHub stopped unexpectedly; see {project.hub_log}", file=sys.stderr)
         return 1
@@ -144,6 +186,8 @@ def start_hub(project: Project, port: int = 8090, limits: PortalLimits | None = 
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if process is not None:
             stop(process)
+        if children is not None:
+            children.stop()
         if cluster is not None:
             cluster.stop()
 
