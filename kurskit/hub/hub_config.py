@@ -104,7 +104,8 @@ def hub_settings(project: Project, ports: HubPorts, db_url: str, admin_token: st
             "hub_db_url": f"sqlite:///{project.hub_db}",
             "cookie_secret_file": str(project.hub / "jupyterhub_cookie_secret"),
             "services": services, "roles": roles, "groups": list(GROUPS),
-            "default_url": portal_prefix}
+            "default_url": portal_prefix,
+            "extra_config": env.get(deployment.HUB_EXTRA_CONFIG, "")}
 
 
 def write_config(project: Project, settings: dict[str, Any]) -> Path:
@@ -160,3 +161,6 @@ def apply(c: Any, settings: dict[str, Any]) -> None:
     c.JupyterHub.load_roles = settings["roles"]
     c.JupyterHub.load_groups = {group: {"users": []} for group in settings["groups"]}
     c.JupyterHub.cleanup_servers = True
+    if settings.get("extra_config"):  # the Kommune's directory instead of built-in accounts
+        path = Path(settings["extra_config"])
+        exec(compile(path.read_text("utf-8"), str(path), "exec"), {"c": c})

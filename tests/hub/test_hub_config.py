@@ -52,3 +52,14 @@ def test_the_generated_config_applies_the_settings(tmp_path):
     assert config.NativeAuthenticator.enable_signup is False
     assert set(config.JupyterHub.load_groups) == {"lernende", "trainer", "fuehrung"}
     assert config.JupyterHub.default_url == "/services/portal/"
+
+
+def test_an_operators_own_settings_replace_the_built_in_accounts(tmp_path):
+    extra = tmp_path / "hub.py"
+    extra.write_text('c.JupyterHub.authenticator_class = "ldapauthenticator.LDAPAuthenticator"\n')
+    chosen = hub_settings(Project(tmp_path), PORTS, "postgresql+psycopg2://x@/k", "t",
+                          {"KURSKIT_HUB_CONFIG": str(extra)})
+    config = Config()
+    hub_config.apply(config, chosen)
+    assert config.JupyterHub.authenticator_class == "ldapauthenticator.LDAPAuthenticator"
+    assert config.JupyterHub.services == chosen["services"]  # kurskit's parts stay
