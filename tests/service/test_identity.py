@@ -50,3 +50,58 @@ def test_identity_mode_comes_from_the_environment():
     assert isinstance(header, HeaderIdentity) and header.header == "X-Remote-User"
     with pytest.raises(ValueError, match="known: local, header"):
         identity_from_env({"KURSKIT_IDENTITY": "body"})
+
+
+class HubAuthStandIn:
+    """A stand-in for JupyterHub's HubAuth (the hub itself: tests/hub/)."""
+
+    def __init__(self, models: dict[str, dict]) -> None:
+        from jupyterhub.services.auth import HubAuth
+
+        self.auth_header_pat = HubAuth.auth_header_pat
+        self.access_scopes = {"access:services!service=grading"}
+        self.models = models
+
+    async def user_for_token(self, token: str, sync: bool = True) -> dict | None:
+        return self.models.get(token)
+
+    def check_scopes(self, required: set[str], model: dict) -> set[str]:
+        return required & set(model.get("scopes", []))
+
+
+GRADING = ["access:services!service=grading"]
+
+
+@pytest.mark.parametrize("headers, learner", [
+    ([("Authorization", "token t-anna")], "anna"),
+    ([("Authorization", "Bearer t-anna"), ("X-Kurskit-Learner", "bernd")], "anna"),
+])
+def test_hub_identity_is_the_hub_user_behind_the_token(headers, learner):
+    import asyncio
+
+    from kurskit.service.identity import HubIdentity
+
+    hub = HubIdentity(HubAuthStandIn({"t-anna": {"kind": "user", "name": "anna",
+                                                 "scopes": GRADING}}))
+    assert asyncio.run(hub.learner_for(request_with(headers))) == learner
+
+
+@pytest.mark.parametrize("headers", [
+    [],
+    [("X-Kurskit-Learner", "anna")],
+    [("Authorization", "token unbekannt")],
+    [("Authorization", "token t-portal")],  # a service, not a user
+    [("Authorization", "token t-ohne")],  # a user's token without the grading scope
+    [("Authorization", "token t-admin")],  # a hub user whose name is no learner id
+])
+def test_hub_identity_refuses_anything_else(headers):
+    import asyncio
+
+    from kurskit.service.identity import HubIdentity
+
+    hub = HubIdentity(HubAuthStandIn({
+        "t-portal": {"kind": "service", "name": "portal", "scopes": GRADING},
+        "t-ohne": {"kind": "user", "name": "anna", "scopes": ["read:users:name!user"]},
+        "t-admin": {"kind": "user", "name": "Admin Anna", "scopes": GRADING}}))
+    with pytest.raises(IdentityError):
+        asyncio.run(hub.learner_for(request_with(headers)))
