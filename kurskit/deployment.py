@@ -28,6 +28,7 @@ HUB_API_URL = "JUPYTERHUB_API_URL"
 HUB_SERVICE_NAME = "JUPYTERHUB_SERVICE_NAME"
 HUB_SERVICE_PREFIX = "JUPYTERHUB_SERVICE_PREFIX"
 HUB_URL = "KURSKIT_HUB_URL"  # the hub's public address, for links (e.g. to formgrader)
+HUB_ADMIN_TOKEN = "KURSKIT_HUB_ADMIN_TOKEN"  # automation's hub token (else one per start)
 HUB_EXTRA_CONFIG = "KURSKIT_HUB_CONFIG"  # an operator's own hub settings (e.g. LDAP, OIDC)
 PROXY_COMMAND = "KURSKIT_PROXY_COMMAND"  # configurable-http-proxy, if not the project's own
 

@@ -120,7 +120,7 @@ def launch(project: Project, ports: HubPorts, db_url: str,
            limits: PortalLimits | None = None) -> tuple[subprocess.Popen, str]:
     """Write the configuration and start the hub; returns it and the admin service token
     (for kurskit's own calls to the hub API during this run)."""
-    admin_token = secrets.token_hex(32)
+    admin_token = os.environ.get(deployment.HUB_ADMIN_TOKEN) or secrets.token_hex(32)
     settings = hub_settings(project, ports, db_url, admin_token, dict(os.environ), limits)
     write_config(project, settings)
     log = open(project.hub_log, "ab")  # noqa: SIM115  (the hub's, closed with the process)
