@@ -55,9 +55,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # benchmarks measure and print (last line = the result); they are not timed tests
-bench: $(STAMP) $(AXE)
+bench: $(STAMP) $(AXE) $(PROXY)
 	$(BIN)/python tests/benchmarks/bench_portal.py --learners 20
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tests/benchmarks/bench_grading.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tests/benchmarks/bench_hub.py
 
 constraints: $(STAMP)
 	{ echo "# Every package of the environment, pinned (pip install -c constraints.txt)."; \
