@@ -201,6 +201,7 @@ def _announce(url: str, db_url: str, cluster: Cluster | None) -> None:
     print(f"  Formgrader (Trainerinnen/Trainer): {url}/services/{FORMGRADER}/formgrader")
     print(f"  Handbuch (Führungskräfte, alle):   {url}/services/{PORTAL}/handbuch/")
     print(f"\n  Bewertungsdatenbank: {where}")
+    print(f"  Für kurskit grade/export/privacy: KURSKIT_DB_URL='{db_url}'")
     print("  Konten anlegen: kurskit users add NAME --role lernende|trainer|fuehrung")
     print("  Beenden mit Strg+C.\n", flush=True)
 
