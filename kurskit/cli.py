@@ -276,6 +276,12 @@ def parser() -> argparse.ArgumentParser:
     export_cmd.set_defaults(func=cmd_export)
     _privacy_parser(commands)
 
+    _start_parser(commands)
+    _users_parser(commands)
+    return main_parser
+
+
+def _start_parser(commands: Any) -> None:
     start_cmd = commands.add_parser("start", help="build, then serve portal, lab, handbook, API")
     start_cmd.add_argument("--learner", default=os.environ.get(deployment.LEARNER,
                                                                deployment.DEFAULT_LEARNER),
@@ -308,8 +314,6 @@ def parser() -> argparse.ArgumentParser:
     start_cmd.add_argument("--hub-port", type=int, default=8090,
                            help="JupyterHub's address with --hub (default 8090)")
     start_cmd.set_defaults(func=cmd_start, site_only=False)
-    _users_parser(commands)
-    return main_parser
 
 
 def _users_parser(commands: Any) -> None:
