@@ -100,7 +100,12 @@ class PortalApp(Voila):
 
     def initialize(self, argv: list[str] | None = None) -> None:
         super().initialize(argv)
-        preheat = self.pool_size > 0 or any(size > 0 for size in self.pools.values())
+        # hub mode: each widget kernel gets its learner's token before it starts, which
+        # Voilà cannot combine with preheated kernels
+        preheat = not self.hub and (self.pool_size > 0
+                                    or any(size > 0 for size in self.pools.values()))
+        if self.hub:
+            self.voila_configuration.prelaunch_hook = hub_gate.kernel_token
         self.voila_configuration.preheat_kernel = preheat
         self.voila_configuration.default_pool_size = self.pool_size
         configured = self.voila_configuration

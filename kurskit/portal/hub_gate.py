@@ -112,3 +112,19 @@ def callback_handler() -> type[RequestHandler]:
     from jupyterhub.services.auth import HubOAuthCallbackHandler
 
     return HubOAuthCallbackHandler
+
+
+def kernel_token(handler: RequestHandler, notebook: Any, cwd: str) -> Any:
+    """Voilà's prelaunch hook in hub mode: the kernel of a module's widget view acts for the
+    learner who opened the page, with that learner's own token (which may reach the
+    grading service for them and for no one else); its first cell, not shown
+    (`strip_sources`), puts it where `client.py` looks for it."""
+    import nbformat
+
+    user = hub_user(handler)
+    if user is None:
+        raise HTTPError(403, reason="Not logged in")
+    cell = nbformat.v4.new_code_cell(
+        f"import os as _os\n_os.environ[{deployment.HUB_TOKEN!r}] = {user.token!r}\ndel _os")
+    notebook.cells.insert(0, cell)
+    return notebook
