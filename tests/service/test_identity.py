@@ -72,18 +72,25 @@ class HubAuthStandIn:
 GRADING = ["access:services!service=grading"]
 
 
+def run(coroutine):
+    """In a thread of its own: Playwright's sync API may hold this thread's event loop."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.mark.parametrize("headers, learner", [
     ([("Authorization", "token t-anna")], "anna"),
     ([("Authorization", "Bearer t-anna"), ("X-Kurskit-Learner", "bernd")], "anna"),
 ])
 def test_hub_identity_is_the_hub_user_behind_the_token(headers, learner):
-    import asyncio
-
     from kurskit.service.identity import HubIdentity
 
     hub = HubIdentity(HubAuthStandIn({"t-anna": {"kind": "user", "name": "anna",
                                                  "scopes": GRADING}}))
-    assert asyncio.run(hub.learner_for(request_with(headers))) == learner
+    assert run(hub.learner_for(request_with(headers))) == learner
 
 
 @pytest.mark.parametrize("headers", [
@@ -95,8 +102,6 @@ def test_hub_identity_is_the_hub_user_behind_the_token(headers, learner):
     [("Authorization", "token t-admin")],  # a hub user whose name is no learner id
 ])
 def test_hub_identity_refuses_anything_else(headers):
-    import asyncio
-
     from kurskit.service.identity import HubIdentity
 
     hub = HubIdentity(HubAuthStandIn({
@@ -104,4 +109,4 @@ def test_hub_identity_refuses_anything_else(headers):
         "t-ohne": {"kind": "user", "name": "anna", "scopes": ["read:users:name!user"]},
         "t-admin": {"kind": "user", "name": "Admin Anna", "scopes": GRADING}}))
     with pytest.raises(IdentityError):
-        asyncio.run(hub.learner_for(request_with(headers)))
+        run(hub.learner_for(request_with(headers)))
