@@ -120,8 +120,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return lambda: bar.update(1)
 
     try:
+        methods = {m.id: m.policy.grading_method
+                   for m in load_catalog(project.courses).modules}
         reports = regrade.regrade(project.grading, args.modules or None, restart=args.restart,
-                                  workers=args.workers, progress=progress_bar)
+                                  workers=args.workers, progress=progress_bar,
+                                  methods=methods)
     finally:
         for bar in bars:
             bar.close()

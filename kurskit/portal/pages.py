@@ -28,6 +28,7 @@ from kurskit.portal import client
 from kurskit.portal.client import ServiceError
 from kurskit.portal.feedback import (
     GRADING_SLOW,
+    check_feedback_html,
     checks_label,
     question_feedback_html,
     refused,
@@ -177,7 +178,7 @@ class ModuleCallHandler(ModulePageBase):
     async def check(self, page: LessonPage, qid: str, answer: Any) -> None:
         result = await self.service(client.check(page.module_id, quote(qid), answer))
         left = int(result["checks_left"])
-        self.write({"rueckmeldung": question_feedback_html({**result, "answered": True}),
+        self.write({"rueckmeldung": check_feedback_html(result),
                     "pruefen": {"beschriftung": checks_label(left), "gesperrt": left <= 0}})
 
     async def grade(self, page: LessonPage, answers: dict[str, Any]) -> dict[str, Any] | None:
