@@ -22,6 +22,13 @@ GRADE_WAIT = "KURSKIT_GRADE_WAIT"  # seconds a submission waits for its grade be
 GRADING_PROCESS = "KURSKIT_GRADING_PROCESS"  # "0": grade in a thread of the service
 HUB_TOKEN = "JUPYTERHUB_API_TOKEN"  # set by JupyterHub in a hub deployment
 ACTOR = "KURSKIT_ACTOR"  # the staff account a trainer's command records in the audit log
+ISSUER = "KURSKIT_ISSUER"  # the Kommune that issues certificates
+DEFAULT_ISSUER = "Stadt Musterstadt"
+SIGNATORY = "KURSKIT_SIGNATORY"  # who signs them (name and function)
+DEFAULT_SIGNATORY = "Personalamt, Fortbildung"
+PUBLIC_URL = "KURSKIT_PUBLIC_URL"  # the portal's public address (certificate verification)
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8866"
+TRAINER_TOKEN = "KURSKIT_TRAINER_TOKEN"  # bearer token of trainers' API calls (revocation)
 
 
 def service_url(env: Mapping[str, str] = os.environ) -> str:
@@ -30,3 +37,12 @@ def service_url(env: Mapping[str, str] = os.environ) -> str:
 
 def learner_header(env: Mapping[str, str] = os.environ) -> str:
     return env.get(IDENTITY_HEADER, DEFAULT_LEARNER_HEADER)
+
+
+def public_url(env: Mapping[str, str] = os.environ) -> str:
+    return env.get(PUBLIC_URL, DEFAULT_PUBLIC_URL).rstrip("/")
+
+
+def verify_url(code: str, env: Mapping[str, str] = os.environ) -> str:
+    """The public verification page of a certificate (served by the portal)."""
+    return f"{public_url(env)}/zertifikat/{code}"

@@ -63,6 +63,8 @@ class SubmissionResult(BaseModel):
     attempts_allowed: int | None = None
     attempts_left: int | None = None
     pass_percent: int | None = None
+    certificate: str | None = Field(default=None, description="the code of the course's "
+                                    "certificate, once every module of it is passed")
     review: str | None = Field(default=None, description="what this answer shows: `full` "
                                "(explanations), `correctness` (right/wrong per question) or "
                                "`score`")

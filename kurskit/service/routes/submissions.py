@@ -18,7 +18,7 @@ from kurskit.grading.attempts import Attempt, AttemptsExhausted
 from kurskit.grading.inbox import Entry
 from kurskit.grading.results import SubmissionResult as StoredResult
 from kurskit.grading.submission import ModuleOutdated, build_submission
-from kurskit.qualification import review
+from kurskit.qualification import award, review
 from kurskit.service.context import Services
 from kurskit.service.dependencies import Context, KnownModule, Learner, validated_answers
 from kurskit.service.errors import GRADING_FAILED_DE, Refusal
@@ -87,7 +87,12 @@ async def _presented(answer: StoredResult | JSONResponse, module: Module, who: s
         summaries = results.summaries(context.root, who, module.id)
         scores = {s.attempt: (s.score, s.max_score) for s in summaries
                   if s.score is not None and s.max_score is not None}
-        return review.present(answer, module.policy, len(summaries), scores)
+        shown = review.present(answer, module.policy, len(summaries), scores)
+        if shown.module_passed:  # the course's certificate once every module is passed
+            course = next(c for c in context.catalog.courses if c.id == module.course_id)
+            cert = award.award(context.root, who, course)
+            shown.certificate = cert.code if cert is not None else None
+        return shown
 
     return await run_in_threadpool(present)
 
