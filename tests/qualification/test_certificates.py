@@ -74,8 +74,8 @@ def test_the_pdf_is_tagged_german_pdf_ua_and_says_what_it_certifies(passed_cours
     text = subprocess.run(["pdftotext", "-", "-"], input=response.content,
                           capture_output=True, check=True).stdout.decode()
     for expected in ("Zertifikat", "anna", "Beispielkurs für Tests", "Kurzes Beispielmodul",
-                     "Personenbezogene Daten und Privatsphäre", "Kompetenzstufe 2", "Stadt Musterstadt",
-                     listing[0]["code"]):
+                     "Personenbezogene Daten und Privatsphäre", "Kompetenzstufe 2",
+                     "Stadt Musterstadt", listing[0]["code"]):
         assert expected in text, expected
 
 
