@@ -23,7 +23,7 @@ from traitlets import Dict, Enum, Int
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from kurskit.portal import pages
+from kurskit.portal import certificate_pages, pages
 
 # module pages show widgets only; every other lab extension is JavaScript each page parses
 WIDGET_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
@@ -118,6 +118,8 @@ class PortalApp(Voila):
                  if handler[1] is TornadoVoilaHandler else handler
                  for handler in super().init_handlers()]
         module_pages = pages.handlers(Path(self.root_dir), self.server_url, self.base_url)
+        module_pages += certificate_pages.handlers(
+            self.server_url, {"root": Path(self.root_dir), "base_url": self.base_url})
         return [*module_pages, *voila]  # before Voilà's catch-all static handler
 
 

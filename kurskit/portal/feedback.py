@@ -43,8 +43,8 @@ def question_feedback_html(result: dict[str, Any]) -> str:
             f'{html.escape(result.get("feedback", ""))}</p>')
 
 
-def result_html(outcome: dict[str, Any]) -> str:
-    """The score of a whole submission."""
+def result_html(outcome: dict[str, Any], base_url: str = "/") -> str:
+    """The score of a whole submission (and the course's certificate once earned)."""
     score, max_score = outcome["score"], outcome["max_score"]
     pending = outcome.get("pending_points") or 0
     automatic = max_score - pending
@@ -62,7 +62,17 @@ def result_html(outcome: dict[str, Any]) -> str:
         f'<p><strong>Ihr Ergebnis: {num(score)} von {num(automatic)} Punkten '
         f'({percent} %)</strong></p>{later}'
         f'<p>{counts}Abgabe Nr. {outcome["attempt"]} ist gespeichert.{explained}</p>'
-        f'{standing_html(outcome)}</div>')
+        f'{standing_html(outcome)}{certificate_html(outcome, base_url)}</div>')
+
+
+def certificate_html(outcome: dict[str, Any], base_url: str = "/") -> str:
+    code = outcome.get("certificate")
+    if not code:
+        return ""
+    code = html.escape(str(code))
+    return (f'<p class="kurskit-certificate"><strong>Sie haben den Kurs bestanden.</strong> '
+            f'<a href="{base_url}zertifikate/{code}.pdf">Zertifikat herunterladen (PDF)</a> · '
+            f'<a href="{base_url}zertifikat/{code}">Echtheit prüfen</a></p>')
 
 
 def standing_html(outcome: dict[str, Any]) -> str:

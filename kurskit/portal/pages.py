@@ -151,7 +151,8 @@ class ModuleCallHandler(ModulePageBase):
                      self.request.body_arguments.items() for value in values]
             answers = self.answers(page, pairs)
             outcome = await self.grade(page, answers)
-            body = (result_html(outcome) if outcome else f"<p>{html.escape(GRADING_SLOW)}</p>")
+            body = (result_html(outcome, self.base_url) if outcome
+                    else f"<p>{html.escape(GRADING_SLOW)}</p>")
         except ServiceError as error:
             self.set_status(error.status if 400 <= error.status < 600 else 502)
             body = f'<p role="alert">{html.escape(error.german)}</p>'
@@ -193,7 +194,7 @@ class ModuleCallHandler(ModulePageBase):
             self.write({"meldung": GRADING_SLOW})
             return
         self.write({"fragen": {q["id"]: question_feedback_html(q) for q in outcome["questions"]},
-                    "ergebnis": result_html(outcome)})
+                    "ergebnis": result_html(outcome, self.base_url)})
 
 
 def warm_up(root: Path) -> None:

@@ -127,3 +127,21 @@ def test_trainers_revoke_by_api_and_cli_and_verification_shows_it(passed_course,
     assert certificates.find(project.grading, code).revoked_reason == "Erneut geprüft"
     assert main(["--root", str(project.root), "certificates", "revoke",
                  certificates.new_code(), "--reason", "x y z"]) == 1
+
+
+def test_auskunft_lists_the_certificate_and_erasure_removes_it(passed_course, tmp_path):
+    import json
+    import zipfile
+
+    project, _, listing, _ = passed_course
+    code = listing[0]["code"]
+    output = tmp_path / "auskunft.zip"
+    assert main(["--root", str(project.root), "privacy", "export", "anna",
+                 "--output", str(output), "--actor", "dsb"]) == 0
+    with zipfile.ZipFile(output) as archive:
+        data = json.loads(archive.read("data.json"))
+    assert [c["pruefcode"] for c in data["zertifikate"]] == [code]
+    assert main(["--root", str(project.root), "privacy", "erase", "anna", "--yes",
+                 "--actor", "dsb"]) == 0
+    with service(project, learner="bernd") as client:
+        assert client.get(f"/api/v1/verify/{code}").json()["status"] == "unknown"
