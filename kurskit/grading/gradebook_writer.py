@@ -34,6 +34,7 @@ from sqlalchemy import text
 from kurskit import nbgrader_course
 from kurskit.grading.fast_path import Graded
 from kurskit.grading.module_version import ModuleVersion, load_version
+from kurskit.qualification import certificates
 from kurskit.qualification.policy import selected_attempt
 
 log = logging.getLogger("kurskit.gradebook")
@@ -107,6 +108,7 @@ class GradebookWriter:
         with self.gradebook.engine.begin() as connection:
             for statement in _TABLES:
                 connection.execute(text(statement))
+            certificates.create_table(connection)  # before any request can read it
         self._versions: dict[str, tuple[str, ModuleVersion]] = {}
         self._students: set[str] = set()  # known to exist in the gradebook (committed)
         self._new_students: set[str] = set()  # added in the current transaction

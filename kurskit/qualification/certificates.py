@@ -100,6 +100,11 @@ def normalized(code: str) -> str:
     return f"{PREFIX}-" + "-".join(plain[i:i + 4] for i in range(0, 14, 4))
 
 
+def create_table(connection: Connection) -> None:
+    """Portable DDL (SQLite and PostgreSQL); the grading worker calls it at its start."""
+    _metadata.create_all(connection, checkfirst=True)
+
+
 @contextmanager
 def connect(root: Path) -> Iterator[Connection]:
     """A transaction on the gradebook database (the same db_url as nbgrader's)."""
