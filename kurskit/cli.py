@@ -146,8 +146,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return lambda: bar.update(1)
 
     try:
+        methods = {m.id: m.policy.grading_method
+                   for m in load_catalog(project.courses).modules}
         reports = regrade.regrade(project.grading, args.modules or None, restart=args.restart,
-                                  workers=args.workers, progress=progress_bar)
+                                  workers=args.workers, progress=progress_bar,
+                                  methods=methods)
     finally:
         for bar in bars:
             bar.close()
@@ -226,6 +229,43 @@ def cmd_privacy_retention(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_certificates_list(args: argparse.Namespace) -> int:
+    from kurskit.qualification import certificates
+
+    for cert in certificates.every(_project(args).grading):
+        print(f"{cert.code}  {cert.status():<7}  {cert.issued_on}  {cert.course}  "
+              f"{cert.learner}")
+    return 0
+
+
+def cmd_certificates_revoke(args: argparse.Namespace) -> int:
+    from kurskit.privacy import audit
+    from kurskit.qualification import certificates
+
+    project = _project(args)
+    try:
+        cert = certificates.revoke(project.grading, args.code, args.reason)
+    except (certificates.UnknownCertificate, ValueError) as error:
+        print(f"error: no certificate {args.code!r} ({error})", file=sys.stderr)
+        return 1
+    audit.record(project.grading, "certificate-revoke", subject=cert.learner, who=args.actor,
+                 details={"code": cert.code, "reason": args.reason})
+    print(f"{cert.code}: revoked ({cert.revoked_reason})")
+    return 0
+
+
+def _certificates_parser(commands: Any) -> None:
+    group = commands.add_parser("certificates", help="list or revoke course certificates")
+    actions = group.add_subparsers(dest="certificates_command", required=True)
+    list_cmd = actions.add_parser("list", help="every certificate with its status")
+    list_cmd.set_defaults(func=cmd_certificates_list)
+    revoke_cmd = actions.add_parser("revoke", help="revoke a certificate, with a reason")
+    revoke_cmd.add_argument("code", metavar="CODE")
+    revoke_cmd.add_argument("--reason", required=True, help="shown on the verification page")
+    _actor_option(revoke_cmd)
+    revoke_cmd.set_defaults(func=cmd_certificates_revoke)
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="kurskit", description="Course kit: lint, build and serve kurskit courses.")
@@ -275,6 +315,7 @@ def parser() -> argparse.ArgumentParser:
     _actor_option(export_cmd)
     export_cmd.set_defaults(func=cmd_export)
     _privacy_parser(commands)
+    _certificates_parser(commands)
 
     _start_parser(commands)
     _users_parser(commands)

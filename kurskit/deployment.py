@@ -31,6 +31,13 @@ HUB_URL = "KURSKIT_HUB_URL"  # the hub's public address, for links (e.g. to form
 HUB_ADMIN_TOKEN = "KURSKIT_HUB_ADMIN_TOKEN"  # automation's hub token (else one per start)
 HUB_EXTRA_CONFIG = "KURSKIT_HUB_CONFIG"  # an operator's own hub settings (e.g. LDAP, OIDC)
 PROXY_COMMAND = "KURSKIT_PROXY_COMMAND"  # configurable-http-proxy, if not the project's own
+ISSUER = "KURSKIT_ISSUER"  # the Kommune that issues certificates
+DEFAULT_ISSUER = "Stadt Musterstadt"
+SIGNATORY = "KURSKIT_SIGNATORY"  # who signs them (name and function)
+DEFAULT_SIGNATORY = "Personalamt, Fortbildung"
+PUBLIC_URL = "KURSKIT_PUBLIC_URL"  # the portal's public address (certificate verification)
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8866"
+TRAINER_TOKEN = "KURSKIT_TRAINER_TOKEN"  # bearer token of trainers' API calls (revocation)
 
 
 def service_url(env: Mapping[str, str] = os.environ) -> str:
@@ -48,3 +55,12 @@ def db_url(env: Mapping[str, str] = os.environ) -> str | None:
 
 def hub_mode(env: Mapping[str, str] = os.environ) -> bool:
     return env.get(IDENTITY) == "hub"
+
+
+def public_url(env: Mapping[str, str] = os.environ) -> str:
+    return env.get(PUBLIC_URL, DEFAULT_PUBLIC_URL).rstrip("/")
+
+
+def verify_url(code: str, env: Mapping[str, str] = os.environ) -> str:
+    """The public verification page of a certificate (served by the portal)."""
+    return f"{public_url(env)}/zertifikat/{code}"

@@ -11,6 +11,7 @@ from kurskit.authoring import digcomp
 from kurskit.authoring.module_notebook import ModuleNotebook, read_module
 from kurskit.authoring.problems import Problem
 from kurskit.authoring.yaml_files import Unreadable, load_schema, read_mapping, schema_errors
+from kurskit.qualification.policy import Policy, policy_of
 
 SCHEMA = load_schema("course")
 COURSE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -22,6 +23,12 @@ class Module:
     course_id: str
     filename: str
     notebook: ModuleNotebook
+    course_settings: dict[str, Any] = field(default_factory=dict)  # course.yml
+
+    @property
+    def policy(self) -> Policy:
+        """Attempts, grading method, review options and pass mark (course.yml)."""
+        return policy_of(self.course_settings, self.filename)
 
     @property
     def id(self) -> str:
@@ -53,6 +60,16 @@ class Course:
     def pass_percent(self) -> int:
         """A module counts as passed from this share of its points."""
         return int(self.manifest.get("pass_percent", DEFAULT_PASS_PERCENT))
+
+    @property
+    def valid_months(self) -> int | None:
+        """A certificate of this course is valid for so many months (None: no expiry)."""
+        months = self.manifest.get("valid_months")
+        return months if isinstance(months, int) else None
+
+    @property
+    def mandatory(self) -> bool:
+        return self.manifest.get("pflicht") is True
 
 
 @dataclass
@@ -114,7 +131,7 @@ def load_course(folder: Path) -> Course:
             problem(f"modules: {filename} does not exist")
             continue
         notebook = read_module(path)
-        module = Module(course.id, filename, notebook)
+        module = Module(course.id, filename, notebook, manifest)
         if notebook.declared_id is not None and notebook.declared_id != module.id:
             notebook.problems.append(Problem(
                 path, f"start_module({notebook.declared_id!r}) must name this module: "

@@ -5,7 +5,8 @@ answer returns None, so it gives full points. With partial credit (`points=` giv
 partly right answer returns the points it earns: nbgrader takes a number as the cell's
 output as its score. The message is the author's explanation in German, which nbgrader's
 feedback shows. Nothing here may write to stderr: nbgrader counts any stderr output as a
-failed test.
+failed test. `hint=` is the author's hint for „Prüfen“ (read by the catalogue, shown by the
+grading service after a wrong check); the functions accept and ignore it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def _fail(explanation: str) -> NoReturn:
     raise WrongAnswer(f"Leider nicht richtig. {explanation}")
 
 
-def check_single_choice(answer: Any, solution: str, explanation: str) -> None:
+def check_single_choice(answer: Any, solution: str, explanation: str, hint: str = "") -> None:
     if not isinstance(answer, str) or answer != solution:
         _fail(explanation)
 
@@ -36,7 +37,7 @@ def _partial(fraction: float, points: float | None, explanation: str) -> float |
 
 
 def check_multiple_choice(answer: Any, solution: list[str], explanation: str,
-                          points: float | None = None) -> float | None:
+                          points: float | None = None, hint: str = "") -> float | None:
     """Partial credit: each right choice earns, each wrong choice costs 1/len(solution)."""
     if (not isinstance(answer, list | tuple) or len(set(answer)) != len(answer)
             or not all(isinstance(a, str) for a in answer)):
@@ -47,7 +48,7 @@ def check_multiple_choice(answer: Any, solution: list[str], explanation: str,
 
 
 def check_matching(answer: Any, solution: dict[str, str], explanation: str,
-                   points: float | None = None) -> float | None:
+                   points: float | None = None, hint: str = "") -> float | None:
     """Partial credit: the share of cases matched right."""
     if not isinstance(answer, dict):
         _fail(explanation)
@@ -56,7 +57,7 @@ def check_matching(answer: Any, solution: dict[str, str], explanation: str,
 
 
 def check_true_false(answer: Any, solution: dict[str, bool], explanation: str,
-                     points: float | None = None) -> float | None:
+                     points: float | None = None, hint: str = "") -> float | None:
     """Partial credit: the share of statements judged right."""
     if not isinstance(answer, dict):
         _fail(explanation)
@@ -64,12 +65,13 @@ def check_true_false(answer: Any, solution: dict[str, bool], explanation: str,
     return _partial(right / len(solution), points, explanation)
 
 
-def check_ordering(answer: Any, solution: list[str], explanation: str) -> None:
+def check_ordering(answer: Any, solution: list[str], explanation: str, hint: str = "") -> None:
     if not isinstance(answer, list | tuple) or list(answer) != list(solution):
         _fail(explanation)
 
 
-def check_numeric(answer: Any, solution: float, explanation: str, tolerance: float = 0) -> None:
+def check_numeric(answer: Any, solution: float, explanation: str, tolerance: float = 0,
+                  hint: str = "") -> None:
     if (isinstance(answer, bool) or not isinstance(answer, int | float)
             or abs(answer - solution) > tolerance):
         _fail(explanation)
@@ -80,7 +82,7 @@ def normalize_text(text: str) -> str:
     return " ".join(text.casefold().split()).rstrip(".").strip()
 
 
-def check_short_text(answer: Any, accepted: list[str], explanation: str) -> None:
+def check_short_text(answer: Any, accepted: list[str], explanation: str, hint: str = "") -> None:
     if not isinstance(answer, str) or normalize_text(answer) not in {
             normalize_text(a) for a in accepted}:
         _fail(explanation)

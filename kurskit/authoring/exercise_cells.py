@@ -7,6 +7,7 @@ with the cell's number (see `module_notebook`).
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,7 @@ class Exercise:
     points: float = 0.0
     checked_solution: Any = None
     explanation: str = ""
+    hint: str = ""  # „Prüfen“ shows it after a wrong answer: it helps without the answer
     check_options: dict[str, Any] = field(default_factory=dict)
     manual: bool = False  # graded by a trainer (free text); `guidance` is for trainers only
     guidance: str = ""
@@ -152,8 +154,8 @@ def read_test_cell(source: str, exercise: Exercise, index: int, problem: Report)
     kind = KINDS[exercise.spec.kind]
     if (len(call.args) != 3 or not isinstance(call.args[0], ast.Name)
             or call.args[0].id != exercise.qid
-            or any(k.arg not in kind.check_options for k in call.keywords)):
-        options = "".join(f", {o}=..." for o in kind.check_options)
+            or any(k.arg not in (*kind.check_options, "hint") for k in call.keywords)):
+        options = "".join(f", {o}=..." for o in (*kind.check_options, "hint"))
         problem(f"call {expected}({exercise.qid}, <solution>, <explanation>{options})", index)
         return
     try:
@@ -163,6 +165,15 @@ def read_test_cell(source: str, exercise: Exercise, index: int, problem: Report)
     except (ValueError, TypeError, SyntaxError):
         problem("solution, explanation and options in the check call must be literals", index)
         return
+    hint = exercise.check_options.pop("hint", "")
+    if not isinstance(hint, str):
+        problem("hint= must be a text", index)
+    elif hint:
+        exercise.hint = hint
+        for named in answer_texts(exercise.checked_solution):
+            if re.search(rf"(?<!\w){re.escape(named)}(?!\w)", hint, re.IGNORECASE):
+                problem(f"the hint of {exercise.qid!r} names the right answer ({named!r}): "
+                        "a hint must help without giving the answer away", index)
     tolerance = exercise.check_options.get("tolerance", 0)
     if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0:
         problem("tolerance must be a number >= 0", index)
@@ -179,3 +190,18 @@ def read_test_cell(source: str, exercise: Exercise, index: int, problem: Report)
             same = False
     if not same:
         problem(f"the solution in the test differs from the solution of {exercise.qid!r}", index)
+
+
+def answer_texts(solution: Any) -> list[str]:
+    """The texts a right answer consists of (a hint or a check must not name them)."""
+    if isinstance(solution, bool):
+        return []
+    if isinstance(solution, str):
+        return [solution] if solution.strip() else []
+    if isinstance(solution, int | float):
+        return [f"{solution:g}"]
+    if isinstance(solution, list | tuple):
+        return [t for item in solution for t in answer_texts(item)]
+    if isinstance(solution, dict):  # matching: the targets; true/false: no text
+        return [t for value in solution.values() for t in answer_texts(value)]
+    return []

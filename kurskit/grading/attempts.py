@@ -41,6 +41,14 @@ class Attempt:
     notebook: str  # file name of the module notebook
 
 
+class AttemptsExhausted(Exception):
+    """Every attempt the module allows is used: nothing was written."""
+
+    def __init__(self, allowed: int) -> None:
+        super().__init__(f"all {allowed} attempts are used")
+        self.allowed = allowed
+
+
 def list_attempts(root: Path, learner: str, module_id: str) -> list[Path]:
     """The attempt folders of a learner at a module, oldest first."""
     folder = layout.attempts_dir(root, learner, module_id)
@@ -62,13 +70,20 @@ def _numbering(folder: Path) -> Iterator[None]:
 
 
 def store(root: Path, learner: str, module_id: str, notebook_name: str,
-          notebook: NotebookNode, answers: dict[str, Any]) -> Attempt:
-    """Store a new attempt, fsynced; earlier attempts stay untouched."""
+          notebook: NotebookNode, answers: dict[str, Any],
+          allowed: int | None = None) -> Attempt:
+    """Store a new attempt, fsynced; earlier attempts stay untouched.
+
+    With `allowed`, an attempt over that number is refused (`AttemptsExhausted`) under the
+    numbering lock, before anything is written.
+    """
     if not layout.valid_learner_id(learner):
         raise ValueError(f"invalid learner id {learner!r}")
     folder = layout.attempts_dir(root, learner, module_id)
     with _numbering(folder):
         existing = list_attempts(root, learner, module_id)
+        if allowed is not None and len(existing) >= allowed:
+            raise AttemptsExhausted(allowed)
         number = (layout.attempt_number(existing[-1]) or 0) + 1 if existing else 1
         now = datetime.now(UTC)
         final = layout.attempt_dir(root, learner, module_id, number)
@@ -81,19 +96,34 @@ def store(root: Path, learner: str, module_id: str, notebook_name: str,
     return Attempt(learner, module_id, number, final, now, notebook_name)
 
 
-def make_current(root: Path, attempt: Attempt, autograded: str | None = None) -> None:
+def make_current(root: Path, attempt: Attempt, autograded: str | None = None, *,
+                 selected: bool = False) -> None:
     """Make the attempt nbgrader's current submission (and, once graded, give it its
-    autograded notebook), unless a newer attempt is already there."""
+    autograded notebook), unless a newer attempt is already there.
+
+    `selected`: the gradebook counts this attempt (its grading method chose it under the
+    gradebook's lock), so it is placed whatever attempt was there before.
+    """
     _place(layout.submitted_dir(root, attempt.learner, attempt.module_id), attempt,
-           lambda target: shutil.copyfile(attempt.path / attempt.notebook, target))
+           lambda target: shutil.copyfile(attempt.path / attempt.notebook, target), selected)
     if autograded is not None:
         _place(layout.autograded_dir(root, attempt.learner, attempt.module_id), attempt,
-               lambda target: target.write_text(autograded, "utf-8"))
+               lambda target: target.write_text(autograded, "utf-8"), selected)
 
 
-def _place(folder: Path, attempt: Attempt, write: Callable[[Path], object]) -> None:
+def current_attempt(root: Path, learner: str, module_id: str) -> int | None:
+    """The attempt number of nbgrader's current submission (None: not placed by kurskit)."""
+    marker = layout.submitted_dir(root, learner, module_id) / layout.CURRENT_ATTEMPT
+    try:
+        return int(marker.read_text() or 0) if marker.is_file() else None
+    except ValueError:
+        return None
+
+
+def _place(folder: Path, attempt: Attempt, write: Callable[[Path], object],
+           selected: bool = False) -> None:
     marker = folder / layout.CURRENT_ATTEMPT
-    if marker.is_file() and int(marker.read_text() or 0) > attempt.number:
+    if not selected and marker.is_file() and int(marker.read_text() or 0) > attempt.number:
         return  # a newer attempt is already there
     folder.mkdir(parents=True, exist_ok=True)
     write(folder / attempt.notebook)

@@ -10,7 +10,13 @@ kurskit's own bookkeeping lives in two extra tables of the same database (SQLite
 PostgreSQL in hub mode), written in the
 same transaction as nbgrader's rows, so "graded" and "recorded" cannot disagree after a
 crash: `kurskit_graded_attempt` (the ledger: every attempt the service graded, exactly
-once) and `kurskit_regrade_journal` (what `kurskit grade` finished, for resuming).
+once, with its score) and `kurskit_regrade_journal` (what `kurskit grade` finished).
+
+nbgrader keeps one submission per learner and module. Which attempt that row belongs to is
+decided here, under the gradebook's lock, by the module's grading method over the ledger's
+scores (`kurskit.qualification.policy.selected_attempt`): an attempt that is not selected
+goes into the ledger only, so an older attempt — a retry in the worker, a `kurskit grade`
+run — never overwrites the counted one, whichever finishes last.
 nbgrader ignores tables it does not know; its migrations only touch its own.
 """
 
@@ -29,6 +35,8 @@ from sqlalchemy import Column, MetaData, String, Table, text
 from kurskit import nbgrader_course
 from kurskit.grading.fast_path import Graded
 from kurskit.grading.module_version import ModuleVersion, load_version
+from kurskit.qualification import certificates
+from kurskit.qualification.policy import selected_attempt
 
 log = logging.getLogger("kurskit.gradebook")
 
@@ -74,7 +82,8 @@ class Record:
     timestamp: str  # timestamp.txt of the submission, nbgrader's format
     graded: Graded
     attempt: int | None = None  # service attempts go into the ledger
-    journal: bool = False  # regrade runs go into the journal
+    journal: bool = False  # regrade runs go into the journal (attempt: the one regraded)
+    method: str = "highest"  # the module's grading method
 
 
 @dataclass
@@ -82,6 +91,7 @@ class Recorded:
     score: float
     max_score: float
     grades: dict[str, nbgrader_course.QuestionGrade] = field(default_factory=dict)
+    counted: bool = True  # the gradebook's row is this attempt's (its grading method chose it)
 
 
 class _CommitOnce:
@@ -116,6 +126,7 @@ class GradebookWriter:
         with self.gradebook.engine.begin() as connection:
             for statement in _TABLES:
                 connection.execute(text(statement))
+            certificates.create_table(connection)  # before any request can read it
         self._versions: dict[str, tuple[str, ModuleVersion]] = {}
         self._students: set[str] = set()  # known to exist in the gradebook (committed)
         self._new_students: set[str] = set()  # added in the current transaction
@@ -151,6 +162,13 @@ class GradebookWriter:
             {"l": learner, "m": module_id}).all()
         self.gradebook.db.commit()
         return {(int(r[0]), str(r[1])) for r in rows}
+
+    def _scores(self, learner: str, module_id: str) -> dict[int, float]:
+        """Each graded attempt's score (inside the writing transaction: it sees the batch)."""
+        rows = self.gradebook.db.execute(
+            text(f"SELECT attempt, score FROM {LEDGER} WHERE learner = :l AND module = :m "
+                 "ORDER BY graded_at"), {"l": learner, "m": module_id}).all()
+        return {int(r[0]): float(r[1]) for r in rows}
 
     def journal(self) -> set[tuple[str, str, str, str]]:
         rows = self.gradebook.db.execute(
@@ -221,7 +239,7 @@ class GradebookWriter:
     def _in_ledger(self, records: list[Record]) -> set[tuple[str, str, int | None, str]]:
         found: set[tuple[str, str, int | None, str]] = set()
         for learner, module in {(r.learner, r.version.assignment) for r in records
-                                if r.attempt is not None}:
+                                if r.attempt is not None and not r.journal}:
             found |= {(learner, module, attempt, stamp)
                       for attempt, stamp in self.graded_attempts(learner, module)}
         return found
@@ -245,7 +263,13 @@ class GradebookWriter:
         gb = self.gradebook
         module, learner = record.version.assignment, record.learner
         now = datetime.now(UTC).isoformat()
-        if record.attempt is not None:
+        if record.attempt is not None and record.journal:  # a regrade of a stored attempt
+            gb.db.execute(text(
+                f"UPDATE {LEDGER} SET score = :s, version = :v, graded_at = :t WHERE "
+                "learner = :l AND module = :m AND attempt = :a"),
+                {"l": learner, "m": module, "a": record.attempt, "v": record.version.key,
+                 "s": record.graded.score, "t": now})
+        elif record.attempt is not None:
             # the primary key refuses a second grading of the same submission
             gb.db.execute(text(
                 f"INSERT INTO {LEDGER} (learner, module, attempt, submitted_at, version, score, "
@@ -256,6 +280,10 @@ class GradebookWriter:
             gb.db.execute(_upsert_journal(gb.engine.dialect.name),
                           {"learner": learner, "module": module, "version": record.version.key,
                            "submitted_at": record.timestamp, "graded_at": now})
+        if record.attempt is not None:
+            chosen = selected_attempt(self._scores(learner, module), record.method)
+            if chosen is not None and chosen != record.attempt:
+                return _uncounted(record)  # the gradebook's row stays the chosen attempt's
         if (learner, module) in self._batch_keys:
             gb.db.flush()  # a second attempt in the same batch must find the first one's rows
         self._batch_keys.add((learner, module))
@@ -291,3 +319,14 @@ class GradebookWriter:
                 if penalty is not None:
                     notebook.late_submission_penalty = min(max(penalty, 0), recorded.score)
         return recorded
+
+
+def _uncounted(record: Record) -> Recorded:
+    """The grades of an attempt the gradebook does not count, as autograde gave them."""
+    recorded = Recorded(0.0, 0.0, counted=False)
+    for name, score in record.graded.auto_scores.items():
+        max_score = record.version.cells[name].points
+        recorded.grades[name] = nbgrader_course.QuestionGrade(name, score, max_score)
+        recorded.score += score or 0.0
+        recorded.max_score += max_score
+    return recorded

@@ -49,9 +49,13 @@ def entry_name(learner: str, module_id: str, attempt: int) -> str:
 
 
 def accept(root: Path, learner: str, module_id: str, notebook_name: str,
-           notebook: NotebookNode, answers: dict[str, Any]) -> tuple[Attempt, Entry]:
-    """Store a new attempt and queue it; on return the submission is acknowledged."""
-    attempt = attempts.store(root, learner, module_id, notebook_name, notebook, answers)
+           notebook: NotebookNode, answers: dict[str, Any],
+           allowed: int | None = None) -> tuple[Attempt, Entry]:
+    """Store a new attempt and queue it; on return the submission is acknowledged.
+
+    Over `allowed` attempts, `attempts.AttemptsExhausted` and nothing is written."""
+    attempt = attempts.store(root, learner, module_id, notebook_name, notebook, answers,
+                             allowed)
     entry = Entry(learner, module_id, attempt.number, notebook_name,
                   attempt.timestamp.isoformat())
     durable.replace(layout.inbox_dir(root) / entry.name, json.dumps(asdict(entry)))

@@ -5,12 +5,16 @@ For each module it takes nbgrader's current submissions (`grading/submitted/<lea
 records them in the gradebook in group commits. Each commit also writes a journal row
 (learner, module, module version, submission timestamp), so a run that was interrupted
 resumes where it stopped; `restart=True` forgets the journal of the chosen modules.
+
+A regraded attempt reaches nbgrader's rows only while the module's grading method still
+selects it (decided by the gradebook writer under the lock): an attempt the service
+recorded meanwhile is never overwritten by the older one this run read.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,8 +71,11 @@ def _grade_task(task: _Task) -> tuple[Graded, str] | str:
 def regrade(root: Path, modules: list[str] | None = None, *, restart: bool = False,
             workers: int | None = None,
             progress: Callable[[int], Callable[[], None]] | None = None,
-            batch: int = BATCH) -> dict[str, ModuleReport]:
-    """Regrade the newest submission of every learner in `modules` (default: all).
+            batch: int = BATCH,
+            methods: Mapping[str, str] | None = None) -> dict[str, ModuleReport]:
+    """Regrade the counted submission of every learner in `modules` (default: all).
+
+    `methods`: module id → grading method (course.yml; default highest).
 
     `progress(total)` is called once and returns a callable invoked after each submission.
     Returns one report per module.
@@ -95,14 +102,20 @@ def regrade(root: Path, modules: list[str] | None = None, *, restart: bool = Fal
                 else:
                     tasks.append(_Task(learner, version, str(folder), timestamp))
         tick = progress(len(tasks)) if progress else (lambda: None)
-        pending: list[Record] = []
+        pending: list[tuple[Record, str]] = []
 
         def flush() -> None:
-            for record, result in zip(pending, writer.record(pending), strict=True):
+            recorded = writer.record([record for record, _ in pending])
+            for (record, text), result in zip(pending, recorded, strict=True):
                 report = reports[record.version.assignment]
                 if isinstance(result, Exception):
                     report.failed.append((record.learner, f"gradebook: {result}"))
+                elif result is not None and not result.counted:
+                    report.skipped += 1  # a newer attempt is counted meanwhile
                 else:
+                    attempts.write_autograded(root, record.learner, record.version.assignment,
+                                              f"{record.version.notebook}.ipynb", text,
+                                              record.timestamp)
                     report.graded += 1
             pending.clear()
 
@@ -111,10 +124,11 @@ def regrade(root: Path, modules: list[str] | None = None, *, restart: bool = Fal
                 reports[task.version.assignment].failed.append((task.learner, outcome))
             else:
                 graded, text = outcome
-                attempts.write_autograded(root, task.learner, task.version.assignment,
-                                          f"{task.version.notebook}.ipynb", text, task.timestamp)
-                pending.append(Record(task.learner, task.version, task.timestamp, graded,
-                                      journal=True))
+                module = task.version.assignment
+                pending.append((Record(
+                    task.learner, task.version, task.timestamp, graded, journal=True,
+                    attempt=attempts.current_attempt(root, task.learner, module),
+                    method=(methods or {}).get(module, "highest")), text))
                 if len(pending) >= batch:
                     flush()
             tick()

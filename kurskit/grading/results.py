@@ -36,10 +36,13 @@ class QuestionResult(BaseModel):
     id: str
     points: float | None = Field(description="null while a trainer has not graded it yet")
     max_points: float
-    correct: bool
+    correct: bool | None = Field(description="null when the review options show the score "
+                                 "only")
     pending: bool = Field(False, description="waits for a trainer's grade (free text)")
     answered: bool
-    feedback: str = Field(description="German explanation by the author")
+    feedback: str = Field(description="German explanation by the author — only from the "
+                          "review point on (module passed or last attempt used); before it "
+                          "a note that the explanation comes later")
 
 
 class SubmissionResult(BaseModel):
@@ -52,10 +55,24 @@ class SubmissionResult(BaseModel):
     pending_points: float = Field(0, description="points that wait for a trainer's grade")
     questions: list[QuestionResult]
     grading_seconds: float
+    counted: bool = Field(True, description="the gradebook counts this attempt (grading "
+                          "method of the module)")
+    passed: bool | None = Field(default=None, description="this attempt reaches the pass mark")
+    module_passed: bool | None = Field(default=None, description="„bestanden“: the counted attempt "
+                                       "reaches the pass mark")
+    attempts_allowed: int | None = None
+    attempts_left: int | None = None
+    pass_percent: int | None = None
+    certificate: str | None = Field(default=None, description="the code of the course's "
+                                    "certificate, once every module of it is passed")
+    review: str | None = Field(default=None, description="what this answer shows: `full` "
+                               "(explanations), `correctness` (right/wrong per question) or "
+                               "`score`")
 
 
 def build_result(module: Module, attempt: int, submitted_at: datetime, answers: dict[str, Any],
-                 graded: nbgrader_course.GradeResult, seconds: float) -> SubmissionResult:
+                 graded: nbgrader_course.GradeResult, seconds: float,
+                 counted: bool = True) -> SubmissionResult:
     questions = []
     for exercise in module.notebook.exercises:
         grade = graded.grades.get(exercise.grade_id)
@@ -71,7 +88,7 @@ def build_result(module: Module, attempt: int, submitted_at: datetime, answers: 
                             submitted_at=submitted_at, score=graded.score,
                             max_score=graded.max_score, questions=questions,
                             pending_points=sum(q.max_points for q in questions if q.pending),
-                            grading_seconds=round(seconds, 3))
+                            grading_seconds=round(seconds, 3), counted=counted)
 
 
 def store_result(catalog: Catalog, root: Path, entry: Entry, recorded: Recorded | None,
@@ -94,7 +111,8 @@ def store_result(catalog: Catalog, root: Path, entry: Entry, recorded: Recorded 
                                              recorded.max_score, recorded.grades)
     answers = json.loads((folder / layout.ANSWERS).read_text("utf-8"))
     result = build_result(module, entry.attempt, datetime.fromisoformat(entry.accepted_at),
-                          answers, graded, seconds)
+                          answers, graded, seconds,
+                          counted=recorded.counted if recorded is not None else True)
     # derived from the gradebook (see above), so no fsync: a lost file is made again
     durable.replace(folder / layout.RESULT, result.model_dump_json(indent=1), durable=False)
     return result

@@ -45,6 +45,7 @@ class Job:
     notebook: NotebookNode | None  # in memory when just accepted; else read from disk
     future: Future[SubmissionResult]
     tries: int = 0
+    autograded: str | None = None  # the graded notebook, placed once the grade is recorded
 
 
 class GradingWorker:
@@ -153,10 +154,11 @@ class GradingWorker:
                 if notebook is None:  # written by inbox.accept, so no schema check needed
                     notebook = notebook_from_json((folder / entry.notebook).read_text("utf-8"))
                 graded = grade_notebook(version, notebook)  # `notebook` is now autograded
-                attempts.make_current(self.root, entry.stored_attempt(self.root),
-                                      notebook_json(notebook))
+                module = self.catalog.module(entry.module)
+                method = module.policy.grading_method if module else "highest"
                 records.append(Record(entry.learner, version, timestamp, graded,
-                                      attempt=entry.attempt))
+                                      attempt=entry.attempt, method=method))
+                job.autograded = notebook_json(notebook)
                 graded_jobs.append(job)
             except AlreadyGraded:
                 log.info("attempt %s was graded before a restart; not grading it again",
@@ -177,6 +179,12 @@ class GradingWorker:
                          job.entry.name)
                 self._finish(job, recorded=None)
             else:
+                try:  # nbgrader's current submission is the attempt the gradebook counts
+                    if result.counted:
+                        attempts.make_current(self.root, job.entry.stored_attempt(self.root),
+                                              job.autograded, selected=True)
+                except OSError as error:
+                    log.error("placing %s for nbgrader failed: %s", job.entry.name, error)
                 self._finish(job, recorded=result, seconds=seconds)
 
     def _finish(self, job: Job, recorded: Recorded | None = None, seconds: float = 0.0,

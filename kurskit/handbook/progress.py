@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kurskit.handbook.charts import Series, bar_chart
+from kurskit.reporting import mandatory
 
 PAGE = "fortschritt.md"
 WITHHELD = "weniger als 5"
@@ -68,7 +69,8 @@ def progress_page(report: dict[str, Any]) -> dict[str, str]:
         f"„{WITHHELD}“. Solche Module zählen deshalb auch in den Kurs- und Gesamtzahlen nicht "
         f"mit, und Kalenderwochen sind zu Zeiträumen mit mindestens {minimum} Lernenden "
         "zusammengefasst – so lässt sich keine kleine Gruppe herausrechnen.", "",
-        *_counting_note(report, threshold)]
+        *_counting_note(report, threshold),
+        *mandatory.section(report.get("mandatory") or [], WITHHELD, minimum)]
     if not totals["learners"] and not any(c["suppressed"] for c in courses):
         lines += ["Noch hat niemand ein Modul abgegeben.", ""]
         files[PAGE] = "\n".join(lines)

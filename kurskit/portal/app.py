@@ -24,7 +24,7 @@ from traitlets import Bool, Dict, Enum, Int, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from kurskit.portal import hub_gate, pages, start_page
+from kurskit.portal import certificate_pages, hub_gate, pages, start_page
 
 # module pages show widgets only; every other lab extension is JavaScript each page parses
 WIDGET_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
@@ -132,12 +132,15 @@ class PortalApp(Voila):
                  if handler[1] is TornadoVoilaHandler else handler
                  for handler in super().init_handlers()]
         module_pages = pages.handlers(Path(self.root_dir), self.server_url, self.base_url)
+        verify, download = certificate_pages.handlers(
+            self.server_url, {"root": Path(self.root_dir), "base_url": self.base_url})
         if not self.hub:
-            return [*module_pages, *voila]  # before Voilà's catch-all static handler
+            return [*module_pages, verify, download, *voila]  # before Voilà's catch-all
         route = self.server_url.rstrip("/")
-        own = [*module_pages, *start_page.handlers(route, self.base_url, Path(self.root_dir),
-                                                      Path(self.handbook_dir))]
-        return [(f"{route}/oauth_callback", hub_gate.callback_handler()),
+        own = [*module_pages, download, *start_page.handlers(
+            route, self.base_url, Path(self.root_dir), Path(self.handbook_dir))]
+        # the verification page is public: whoever holds a code may check it, no login
+        return [(f"{route}/oauth_callback", hub_gate.callback_handler()), verify,
                 *[(h[0], hub_gate.guarded(h[1]), *h[2:]) for h in [*own, *voila]]]
 
 

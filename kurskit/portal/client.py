@@ -34,6 +34,7 @@ class Request:
     path: str  # below /api/v1
     body: Any = None
     timeout: float = 30.0
+    binary: bool = False  # answer with the raw bytes (a PDF), not JSON
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,20 @@ def submit(module_id: str, answers: dict[str, Any], timeout: float = 120,
         outcome = yield Request(
             "GET", f"/modules/{module_id}/submissions/{int(outcome['attempt'])}")
     return outcome
+
+
+def certificates() -> Flow[Any]:
+    """The caller's own certificates."""
+    return (yield Request("GET", "/certificates", timeout=10))
+
+
+def certificate_pdf(code: str) -> Flow[bytes]:
+    return (yield Request("GET", f"/certificates/{code}/pdf", timeout=60, binary=True))
+
+
+def verify(code: str) -> Flow[Any]:
+    """Public: a certificate's status, course, date and holder."""
+    return (yield Request("GET", f"/verify/{code}", timeout=10))
 
 
 # --- running a flow -----------------------------------------------------------------
@@ -160,7 +175,8 @@ def _send(request: Request, forward: Mapping[str, str] | None) -> Any:
                                   headers=_headers(forward), method=request.method)
     try:
         with urllib.request.urlopen(sent, timeout=request.timeout) as response:
-            return json.loads(response.read().decode("utf-8"))
+            raw = response.read()
+            return raw if request.binary else json.loads(raw.decode("utf-8"))
     except urllib.error.HTTPError as error:
         raise _refusal(error.code, error.read()) from None
     except (urllib.error.URLError, TimeoutError, OSError):
@@ -180,4 +196,4 @@ async def _asend(request: Request, forward: Mapping[str, str] | None) -> Any:
         raise _refusal(error.code, error.response.body) from None
     except OSError:
         raise ServiceError(503, SERVICE_DOWN) from None
-    return json.loads(response.body)
+    return response.body if request.binary else json.loads(response.body)

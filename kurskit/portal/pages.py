@@ -28,6 +28,7 @@ from kurskit.portal import client, hub_gate
 from kurskit.portal.client import ServiceError
 from kurskit.portal.feedback import (
     GRADING_SLOW,
+    check_feedback_html,
     checks_label,
     question_feedback_html,
     refused,
@@ -155,7 +156,8 @@ class ModuleCallHandler(ModulePageBase):
                      self.request.body_arguments.items() for value in values]
             answers = self.answers(page, pairs)
             outcome = await self.grade(page, answers)
-            body = (result_html(outcome) if outcome else f"<p>{html.escape(GRADING_SLOW)}</p>")
+            body = (result_html(outcome, self.base_url) if outcome
+                    else f"<p>{html.escape(GRADING_SLOW)}</p>")
         except ServiceError as error:
             self.set_status(error.status if 400 <= error.status < 600 else 502)
             body = f'<p role="alert">{html.escape(error.german)}</p>'
@@ -182,7 +184,7 @@ class ModuleCallHandler(ModulePageBase):
     async def check(self, page: LessonPage, qid: str, answer: Any) -> None:
         result = await self.service(client.check(page.module_id, quote(qid), answer))
         left = int(result["checks_left"])
-        self.write({"rueckmeldung": question_feedback_html({**result, "answered": True}),
+        self.write({"rueckmeldung": check_feedback_html(result),
                     "pruefen": {"beschriftung": checks_label(left), "gesperrt": left <= 0}})
 
     async def grade(self, page: LessonPage, answers: dict[str, Any]) -> dict[str, Any] | None:
@@ -197,7 +199,7 @@ class ModuleCallHandler(ModulePageBase):
             self.write({"meldung": GRADING_SLOW})
             return
         self.write({"fragen": {q["id"]: question_feedback_html(q) for q in outcome["questions"]},
-                    "ergebnis": result_html(outcome)})
+                    "ergebnis": result_html(outcome, self.base_url)})
 
 
 def warm_up(root: Path) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 from kurskit import deployment, durable, layout
 
 ACTOR_ENV = deployment.ACTOR
-ACTIONS = ("privacy-export", "erase", "retention", "regrade", "export")
+ACTIONS = ("privacy-export", "erase", "retention", "regrade", "export", "certificate-revoke")
 
 
 def actor(explicit: str | None = None) -> str:

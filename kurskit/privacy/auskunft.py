@@ -96,11 +96,22 @@ def collect(grading: Path, catalog: Catalog, held: Holdings, registry: Registry,
         "notenbuch": _gradebook(grading, learner, titles) if held.student else [],
         "versuche": attempts, "warteschlange": queued,
         "entwuerfe": drafts, "pruefen": checks,
-        "zertifikate": [],
-        "zertifikate_hinweis": "kurskit stellt noch keine Zertifikate aus.",
+        "zertifikate": _certificates(grading, learner),
+        "zertifikate_hinweis": "Zertifikate über bestandene Kurse, mit Prüfcode und Status.",
         "protokoll": audit.about(grading, learner),
         "herkunft": SOURCE, "rechte": RIGHTS,
     }
+
+
+def _certificates(grading: Path, learner: str) -> list[dict[str, Any]]:
+    from kurskit.qualification import certificates
+
+    if not layout.gradebook_file(grading).is_file():
+        return []
+    return [{"pruefcode": c.code, "kurs": c.course_title, "name": c.holder,
+             "ausgestellt": c.issued_on, "gueltig_bis": c.valid_until, "status": c.status(),
+             "widerrufen": c.revoked_at, "widerrufsgrund": c.revoked_reason}
+            for c in certificates.of_learner(grading, learner)]
 
 
 def _attempt(grading: Path, folder: Path, titles: dict[str, str]) -> dict[str, Any]:

@@ -67,6 +67,9 @@ def overview_html(data: dict[str, Any]) -> str:
         _table("„Prüfen“ je Frage", ["Modul", "Prüfungen je Frage"],
                [[c["titel"], c["pruefungen_je_frage"]] for c in data["pruefen"]]),
         "<h2>Zertifikate</h2>", f"<p>{escape(data['zertifikate_hinweis'])}</p>",
+        _table("Ihre Zertifikate", ["Prüfcode", "Kurs", "Ausgestellt", "Gültig bis", "Status"],
+               [[c["pruefcode"], c["kurs"], c["ausgestellt"], c["gueltig_bis"], c["status"]]
+                for c in data["zertifikate"]]),
         "<h2>Protokoll</h2>",
         _table("Einträge im Protokoll über Sie", ["Zeit (UTC)", "Wer", "Handlung",
                                                    "Einzelheiten"],

@@ -14,6 +14,7 @@ from typing import Any
 
 from kurskit import layout, nbgrader_course
 from kurskit.grading.gradebook_writer import JOURNAL, LEDGER
+from kurskit.qualification.certificates import CERTIFICATES
 
 # registry data type of each learner folder (layout.learner_folders)
 FOLDER_TYPES = {"attempts": "attempts", "submitted": "attempts", "autograded": "attempts",
@@ -107,7 +108,7 @@ def kurskit_rows(book: Any, learner: str) -> dict[str, int]:
 
     found = {}
     tables = set(inspect(book.engine).get_table_names())
-    for table in (LEDGER, JOURNAL):
+    for table in (LEDGER, JOURNAL, CERTIFICATES.name):
         if table in tables:
             found[table] = int(book.db.execute(
                 text(f"SELECT COUNT(*) FROM {table} WHERE learner = :l"),

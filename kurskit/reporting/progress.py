@@ -37,6 +37,7 @@ from kurskit import durable, layout, nbgrader_course
 from kurskit.authoring.catalog import Catalog, Course
 from kurskit.grading.attempts import list_attempts
 from kurskit.nbgrader_course import TIMESTAMP_FORMAT
+from kurskit.reporting import mandatory
 
 MIN_GROUP = 5
 FORMAT = 1
@@ -83,8 +84,8 @@ def read_results(grading_root: Path, catalog: Catalog) -> tuple[list[Result], li
     current = nbgrader_course.current_submissions(grading_root,
                                                   [m.id for m in catalog.modules])
     for course in catalog.courses:
-        threshold = course.pass_percent
         for module in course.modules:
+            threshold = module.policy.pass_percent  # the course's, or the module's own
             for submission in current.get(module.id, []):
                 if submission.timestamp is None:
                     continue
@@ -235,6 +236,10 @@ def make_report(grading_root: Path, catalog: Catalog, output: Path,
         progress(f"reading the gradebook for {len(catalog.modules)} modules")
     results, attempts = read_results(grading_root, catalog)
     report = aggregate(catalog, results, attempts)
+    learners: dict[str, set[str]] = {}
+    for result in results:
+        learners.setdefault(result.module_id, set()).add(result.learner)
+    report["mandatory"] = mandatory.quotas(grading_root, catalog, learners, MIN_GROUP)
     write_report(report, output)
     return report
 

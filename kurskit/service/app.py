@@ -18,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from kurskit.service.context import Services, ServiceSettings
 from kurskit.service.errors import BodyLimit, install_handlers
-from kurskit.service.routes import me, modules, practice, submissions
+from kurskit.service.routes import certificates, me, modules, practice, submissions
 from kurskit.service.schemas import ErrorBody
 
 __all__ = ["ServiceSettings", "app_from_env", "create_app", "openapi_document"]
@@ -40,7 +40,8 @@ def build_api(max_body_bytes: int = 64 * 1024, lifespan: Lifespan | None = None)
                   responses={401: {"model": ErrorBody}, 413: {"model": ErrorBody},
                              422: {"model": ErrorBody}})
     install_handlers(app, max_body_bytes)
-    for router in (modules.router, submissions.router, practice.router, me.router):
+    for router in (modules.router, submissions.router, practice.router, me.router,
+                   certificates.router):
         app.include_router(router, prefix=API)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
     return app

@@ -52,12 +52,14 @@ class CheckRequest(BaseModel):
 
 
 class CheckResult(BaseModel):
+    """Right or wrong for the whole question, and the author's hint after a wrong answer:
+    never the explanation nor the right answer (those come at the review point)."""
+
     question: str
     correct: bool
-    points: float
-    max_points: float
-    feedback: str = Field(description="German explanation by the author")
-    checks_left: int
+    feedback: str = Field(description="German: „Richtig.“ or „Noch nicht richtig.“")
+    hint: str = Field("", description="German hint by the author, after a wrong answer")
+    checks_left: int = Field(description="„Prüfen“ left for this question in this attempt")
 
 
 class DraftRequest(BaseModel):

@@ -48,3 +48,19 @@ def test_repo_layout_exists():
     for name in ("courses", "grading/nbgrader_config.py", "site", "mkdocs.yml", "environment.yml",
                  "tests", "README.md", "pyproject.toml", "Makefile", ".ci/run"):
         assert (REPO / name).exists(), name
+
+
+def test_no_hint_in_the_catalogue_gives_its_answer_away(real_catalog):
+    """The key-leak scan for hints: a hint („Prüfen“ after a wrong answer, before the review
+    point) contains no text of its right answer and is not the explanation."""
+    import re
+
+    from kurskit.authoring.exercise_cells import answer_texts
+
+    hinted = [e for m in real_catalog.modules for e in m.notebook.exercises if e.hint]
+    assert len(hinted) >= 4
+    for exercise in hinted:
+        assert exercise.hint != exercise.explanation
+        for text in answer_texts(exercise.checked_solution):
+            assert not re.search(rf"(?<!\w){re.escape(text)}(?!\w)", exercise.hint, re.I), (
+                exercise.qid, text)

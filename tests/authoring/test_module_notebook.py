@@ -19,6 +19,8 @@ def test_fixture_module_is_clean_and_complete():
     ]
     assert module.exercise("frist").solution == "72 Stunden"
     assert module.exercise("frist").explanation.startswith("Art. 33")
+    assert module.exercise("frist").hint.startswith("Lesen Sie Art. 33 Abs. 1")
+    assert "hint" not in module.exercise("frist").check_options  # never passed to a check
     assert module.max_points == 4
 
 
@@ -33,6 +35,7 @@ def test_fixture_module_is_clean_and_complete():
     ("picture-not-base64", 2, "attachment 'frist.svg' (image/svg+xml) is not base64-encoded"),
     ("picture-without-alt", 2, "needs an alt text"),
     ("picture-without-alt", 2, "must be a cell attachment"),
+    ("hint-names-the-answer", 4, "the hint of 'frist' names the right answer ('72 Stunden')"),
 ])
 def test_each_broken_scenario_names_file_cell_and_problem(scenario, cell, message):
     path = NOTEBOOKS / f"{scenario}.ipynb"

@@ -39,3 +39,26 @@ def test_a_module_sets_how_many_checks_a_question_allows(tmp_path, module):
     with pytest.raises(drafts.NoChecksLeft):
         drafts.check(tmp_path, "anna", module, module.notebook.exercise("frist"), "72 Stunden")
     assert drafts.load(tmp_path, "anna", module).checks_per_question == 0
+
+
+def test_a_new_attempt_brings_new_checks(tmp_path, module):
+    frist = module.notebook.exercise("frist")
+    for _ in range(2):
+        drafts.check(tmp_path, "anna", module, frist, "24 Stunden")
+    with pytest.raises(drafts.NoChecksLeft):
+        drafts.check(tmp_path, "anna", module, frist, "24 Stunden")
+    (tmp_path / "attempts" / "anna" / module.id / "0001").mkdir(parents=True)  # submitted
+    assert drafts.load(tmp_path, "anna", module).checks_left["frist"] == 2
+    assert drafts.check(tmp_path, "anna", module, frist, "24 Stunden").checks_left == 1
+
+
+def test_a_check_that_fails_to_grade_costs_no_try(tmp_path, module, monkeypatch):
+    frist = module.notebook.exercise("frist")
+
+    def broken(exercise, answer):
+        raise RuntimeError("the check function failed")
+
+    monkeypatch.setattr(drafts.quickcheck, "points_for", broken)
+    with pytest.raises(RuntimeError):
+        drafts.check(tmp_path, "anna", module, frist, "24 Stunden")
+    assert drafts.load(tmp_path, "anna", module).checks_left["frist"] == 2

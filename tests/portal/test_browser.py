@@ -220,7 +220,7 @@ def test_answers_survive_a_reload_and_pruefen_checks_one_question(chromium, port
         answer(questions.nth(index), exercise, right=True)
     page.get_by_text("Zwischengespeichert um").wait_for(timeout=15_000)
 
-    learner_actions.pruefen_reveals_only_its_own_explanation(page, questions, exercises)
+    learner_actions.pruefen_reveals_no_explanation(page, questions, exercises)
 
     page.reload()
     wait_until_rendered(page, len(exercises))

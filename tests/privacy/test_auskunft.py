@@ -45,7 +45,7 @@ def test_the_auskunft_holds_everything_about_the_learner(project, tmp_path):
     assert data["pruefen"][0]["pruefungen_je_frage"] == {"meldefrist": 2}
     assert data["warteschlange"][0]["attempt"] == 9
     assert [e["action"] for e in data["protokoll"]] == ["regrade"]
-    assert data["zertifikate"] == [] and "noch keine" in data["zertifikate_hinweis"]
+    assert data["zertifikate"] == [] and "Prüfcode" in data["zertifikate_hinweis"]
     assert {t["id"] for t in data["datenarten"]} >= {"attempts", "drafts", "audit"}
     assert "dateien/attempts/lern-q7-anna/beispiel-01-kurz/0001/01-kurz.ipynb" in names
     assert "dateien/autograded/lern-q7-anna/beispiel-01-kurz/01-kurz.ipynb" in names

@@ -29,7 +29,8 @@ def broken(tmp_path, change) -> str:
 def test_the_shipped_registry_is_valid_and_complete():
     registry = load_registry()
     assert tuple(registry.types) == DATA_TYPES
-    assert registry.types["certificates"].planned
+    assert not registry.types["certificates"].planned  # issued since issue 14
+    assert registry.retention("certificates") == registry.retention("account")
     for data_type in registry.types.values():
         fields = data_type.fields
         assert fields["zweck"] and fields["rechtsgrundlagen"] and fields["sichtbar_fuer"]

@@ -166,12 +166,15 @@ def test_pruefen_checks_one_answer_without_touching_the_gradebook(client):
     url = f"/api/v1/modules/{MODULE}/questions/frist/check"
     wrong = client.post(url, json={"answer": "24 Stunden"})
     assert wrong.status_code == 200, wrong.text
-    assert wrong.json() == {"question": "frist", "correct": False, "points": 0.0,
-                            "max_points": 1.0, "feedback": wrong.json()["feedback"],
-                            "checks_left": 1}
+    # right or wrong and the author's hint — never the explanation, which names the answer
+    assert wrong.json() == {"question": "frist", "correct": False,
+                            "feedback": "Noch nicht richtig.",
+                            "hint": "Lesen Sie Art. 33 Abs. 1 DSGVO: Die Frist ist in Stunden "
+                                    "angegeben.", "checks_left": 1}
+    assert "72" not in wrong.text
     right = client.post(url, json={"answer": "72 Stunden"}).json()
     assert right["correct"] is True and right["checks_left"] == 0
-    assert right["feedback"].startswith("Art. 33")
+    assert right["feedback"] == "Richtig." and right["hint"] == ""
     refused = client.post(url, json={"answer": "72 Stunden"})
     assert refused.status_code == 409 and refused.json()["error"] == "no_checks_left"
     assert "Prüfversuche" in refused.json()["message_de"]
@@ -194,13 +197,17 @@ def test_pruefen_refuses_bad_input(client, question, body, status):
     assert response.json()["message_de"]
 
 
-def test_partial_credit_shows_in_pruefen(client):
+def test_partial_credit_stays_hidden_in_pruefen(client):
+    """Points for a partly right true/false group would let a learner find the wrong
+    statement by elimination: „Prüfen“ says right or wrong for the whole question only."""
     truth = {"Die DSGVO gilt seit 2018.": True, "Behörden stützen sich auf lit. f.": False,
              "Auch Papierakten können unter die DSGVO fallen.": True,
              "Eine Datenpanne muss nie gemeldet werden.": True}
     result = client.post("/api/v1/modules/beispiel-02-weitere/questions/aussagen/check",
                          json={"answer": truth}).json()
-    assert (result["points"], result["max_points"], result["correct"]) == (1.5, 2.0, False)
+    assert result["correct"] is False
+    assert "points" not in result and "max_points" not in result
+    assert "1.5" not in json.dumps(result)
     free = client.post("/api/v1/modules/beispiel-02-weitere/questions/antwortschreiben/check",
                        json={"answer": "Text"})
     assert free.status_code == 409 and free.json()["error"] == "not_checkable"

@@ -22,7 +22,11 @@ from IPython.display import HTML, display
 
 from kurskit.portal import client
 from kurskit.portal.client import ServiceError
-from kurskit.portal.feedback import checks_label, question_feedback_html
+from kurskit.portal.feedback import (
+    check_feedback_html,
+    checks_label,
+    question_feedback_html,
+)
 
 _CSS = """
 <style>
@@ -91,7 +95,7 @@ class Question:
                                    f"{html.escape(str(failure))}</p>")
             self.check_button.disabled = False
             return
-        self.show_feedback({**result, "answered": True})
+        self.feedback.value = check_feedback_html(result)
         self.allow_checks(int(result["checks_left"]))
 
     def answered(self) -> bool:

@@ -12,6 +12,8 @@ from kurskit.service.errors import Refusal
 from kurskit.service.schemas import CheckRequest, CheckResult, Draft, DraftRequest, ErrorBody
 
 router = APIRouter()
+CORRECT_DE = "Richtig."
+WRONG_DE = "Noch nicht richtig."
 
 
 @router.post("/modules/{module_id}/questions/{question_id}/check",
@@ -36,8 +38,11 @@ def check(question_id: str, body: CheckRequest, who: Learner, module: KnownModul
         raise Refusal(409, "no_checks_left",
                       f"all {error.allowed} checks of {question_id!r} are used",
                       "Sie haben alle Prüfversuche für diese Frage genutzt.") from None
-    return CheckResult(question=question_id, correct=checked.correct, points=checked.points,
-                       max_points=exercise.points, feedback=exercise.explanation,
+    # right or wrong for the whole question only (partial credit would let a learner narrow
+    # a true/false group down by elimination), and the author's hint, never the explanation
+    return CheckResult(question=question_id, correct=checked.correct,
+                       hint="" if checked.correct else exercise.hint,
+                       feedback=CORRECT_DE if checked.correct else WRONG_DE,
                        checks_left=checked.checks_left)
 
 

@@ -14,9 +14,12 @@ from nbformat import NotebookNode
 
 from kurskit.authoring.catalog import Module
 from kurskit.grading import inbox, results
-from kurskit.grading.attempts import Attempt
+from kurskit.grading.attempts import Attempt, AttemptsExhausted
 from kurskit.grading.inbox import Entry
+from kurskit.grading.results import SubmissionResult as StoredResult
 from kurskit.grading.submission import ModuleOutdated, build_submission
+from kurskit.qualification import award, review
+from kurskit.service.context import Services
 from kurskit.service.dependencies import Context, KnownModule, Learner, validated_answers
 from kurskit.service.errors import GRADING_FAILED_DE, Refusal
 from kurskit.service.schemas import (
@@ -55,15 +58,43 @@ async def submit(body: SubmissionRequest, who: Learner, module: KnownModule,
             raise Refusal(409, "module_outdated", f"module {module.id!r} changed since its "
                           "release; run `kurskit build`", "Dieses Modul wird gerade "
                           "aktualisiert. Bitte laden Sie die Seite später neu.") from None
-        attempt, entry = inbox.accept(context.root, who, module.id, module.filename,
-                                      notebook, answers)
+        allowed = module.policy.attempts_allowed
+        try:
+            attempt, entry = inbox.accept(context.root, who, module.id, module.filename,
+                                          notebook, answers, allowed)
+        except AttemptsExhausted:
+            raise Refusal(409, "attempts_exhausted", f"all {allowed} attempts at "
+                          f"{module.id!r} are used; nothing was stored",
+                          f"Sie haben alle {allowed} erlaubten Versuche für dieses Modul "
+                          "genutzt. Ihre Antworten wurden nicht gespeichert.") from None
         return attempt, entry, notebook
 
     attempt, entry, notebook = await run_in_threadpool(store)
     # acknowledged: the attempt and its inbox entry are on disk
     future = context.grader.submit(entry, notebook)
-    return await _wait_for_result(module, attempt.number, attempt.timestamp, future,
-                                  context.settings.wait_seconds)
+    answer = await _wait_for_result(module, attempt.number, attempt.timestamp, future,
+                                    context.settings.wait_seconds)
+    return await _presented(answer, module, who, context)
+
+
+async def _presented(answer: StoredResult | JSONResponse, module: Module, who: str,
+                     context: Services) -> SubmissionResult | JSONResponse:
+    """A result as the module's review options let the learner see it now."""
+    if isinstance(answer, JSONResponse):
+        return answer
+
+    def present() -> SubmissionResult:
+        summaries = results.summaries(context.root, who, module.id)
+        scores = {s.attempt: (s.score, s.max_score) for s in summaries
+                  if s.score is not None and s.max_score is not None}
+        shown = review.present(answer, module.policy, len(summaries), scores)
+        if shown.module_passed:  # the course's certificate once every module is passed
+            course = next(c for c in context.catalog.courses if c.id == module.course_id)
+            cert = award.award(context.root, who, course)
+            shown.certificate = cert.code if cert is not None else None
+        return shown
+
+    return await run_in_threadpool(present)
 
 
 @router.get("/modules/{module_id}/submissions/{attempt}", response_model=SubmissionResult,
@@ -78,7 +109,7 @@ async def submission_status(attempt: int, who: Learner, module: KnownModule,
         raise Refusal(404, "unknown_attempt", f"no attempt {attempt} of {module.id!r}",
                       "Diese Abgabe gibt es nicht.")
     if state.result is not None:
-        return state.result
+        return await _presented(state.result, module, who, context)
     if state.failed:
         raise Refusal(500, "grading_failed", f"attempt {attempt} was stored but not graded; "
                       "a trainer can regrade it (kurskit grade)", GRADING_FAILED_DE)
@@ -86,7 +117,8 @@ async def submission_status(attempt: int, who: Learner, module: KnownModule,
     if future is None:  # queued by an earlier run of the service: graded in order
         future = Future()
     assert state.submitted_at is not None
-    return await _wait_for_result(module, attempt, state.submitted_at, future, 1.0)
+    answer = await _wait_for_result(module, attempt, state.submitted_at, future, 1.0)
+    return await _presented(answer, module, who, context)
 
 
 @router.get("/modules/{module_id}/submissions", response_model=list[AttemptInfo],

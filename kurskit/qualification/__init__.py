@@ -1,0 +1,1 @@
+"""Qualification: attempts policy, review, pools, certificates, verification."""
