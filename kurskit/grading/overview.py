@@ -2,8 +2,8 @@
 
 The score that counts is the gradebook's (nbgrader's current submission: the attempt the
 module's grading selects); attempts and the last activity come from the learner's own
-attempts and draft. A module is „bestanden“ from its course's pass mark, „begonnen“ once
-there is a draft or an attempt, else „offen“.
+attempts and draft. A module is „bestanden“ by its own pass mark (the course's unless the
+module sets one), „begonnen“ once there is a draft or an attempt, else „offen“.
 """
 
 from __future__ import annotations
@@ -61,8 +61,7 @@ def my_courses(root: Path, catalog: Catalog, learner: str) -> list[CourseState]:
             score = current.score if current else None
             if current and current.timestamp:
                 times.append(current.timestamp.replace(tzinfo=UTC))
-            passed = score is not None and maximum > 0 and (
-                100 * score / maximum >= course.pass_percent)
+            passed = score is not None and module.policy.passed(score, maximum)
             state = PASSED if passed else STARTED if (folders or draft or current) else OPEN
             last = max([*times, *([draft] if draft else [])], default=None)
             modules.append(ModuleState(module.id, module.title, state, score, maximum,
