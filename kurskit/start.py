@@ -49,7 +49,9 @@ def service_command(port: int) -> list[str]:
 class PortalLimits:
     """How many learners the portal serves and how fast (see kurskit.portal.app)."""
 
-    module_view: str = "page"  # "page": HTML form, no kernel; "voila": the widget app
+    # "auto": as `kurskit build` chose per module (Voilà where a module has an interactive
+    # element); forced for all: "page" (HTML form, no kernel) or "voila" (the widget app)
+    module_view: str = "auto"
     pool_size: int = 0  # preheated kernels per module (Voilà view)
     pools: dict[str, int] = field(default_factory=dict)  # portal path -> pool size
     max_sessions: int = 60  # learner kernels at once (≈ 60 MB each)
