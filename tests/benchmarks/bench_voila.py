@@ -186,7 +186,8 @@ def measure(project, path: str, learners: int) -> dict[str, Any]:
                           max_sessions=learners + 2 * BASELINE + 10, fill_delay=900)
     out: dict[str, Any] = {"alone": [], "browser_alone": [], "together": [], "errors": []}
     log = Path(tempfile.gettempdir()) / "kurskit-bench-voila.log"
-    with serve_portal(project, "bench", limits, log=log) as portal:
+    # Voilà starts the pool's kernels before it listens: give it time
+    with serve_portal(project, "bench", limits, log=log, start_timeout=900) as portal:
         print(f"… preheating {learners + 2 * BASELINE + 1} kernels of {path}", file=sys.stderr)
         portal.wait_for_pools(1, timeout=1800)
         url = f"{portal.url}/voila/render/{quote(path)}"

@@ -55,7 +55,7 @@ def test_password_lab_computes_the_risk_and_the_taken_length_is_the_answer(page)
     assert elements.brute_force_years(12, 52, 1e10) == pytest.approx(1239, abs=1)
     length = find(question, "BoundedIntText")[0]
     charset = find(question, "Dropdown")[0]
-    result = [w for w in find(question, "HTML") if "kk-live" in w._dom_classes][0]
+    result = next(w for w in find(question, "HTML") if "kk-live" in w._dom_classes)
     charset.value, length.value = 52, 12
     assert "12 Stellen" in result.value and "Jahre" in result.value
     find(question, "Checkbox", description="Dieses Passwort nutze ich auch für andere "
