@@ -139,7 +139,8 @@ def _risk_html(length: int, characters: int, rate: float, reused: bool, passkey:
                 "Der geheime Schlüssel bleibt auf Ihrem Gerät.</p>")
     combinations = math.log10(characters) * length
     years = brute_force_years(length, characters, rate)
-    duration = (f"etwa {_german_amount(years)} Jahre" if years >= 1 else
+    duration = ("mehr als eine Billiarde Jahre" if years >= 1e15 else
+                f"etwa {_german_amount(years)} Jahre" if years >= 1 else
                 f"etwa {_german_amount(years * 365.25 * 24)} Stunden" if years * 365.25 >= 1 / 24
                 else "weniger als eine Stunde")
     text = (f"<p>{characters} Zeichen, {length} Stellen: rund 10 hoch {int(combinations)} "
@@ -153,6 +154,8 @@ def _risk_html(length: int, characters: int, rate: float, reused: bool, passkey:
 
 
 def _german_amount(value: float) -> str:
+    if value >= 1e12:
+        return f"{num(round(value / 1e12, 1))} Billionen"
     if value >= 1e9:
         return f"{num(round(value / 1e9, 1))} Milliarden"
     if value >= 1e6:
