@@ -75,7 +75,10 @@ def voila_command(portal_dir: Path, port: int, limits: PortalLimits | None = Non
             f"--PortalApp.max_sessions={limits.max_sessions}",
             f"--VoilaKernelManager.fill_delay={limits.fill_delay}",
             f"--MappingKernelManager.cull_idle_timeout={limits.cull_idle}",
-            f"--MappingKernelManager.cull_interval={max(1, min(60, limits.cull_idle // 2))}"]
+            f"--MappingKernelManager.cull_interval={max(1, min(60, limits.cull_idle // 2))}",
+            # a large pool starts its kernels at once: on two busy cores one may need more
+            # than Voilà's 60 s to answer, and a pool kernel that gives up is lost
+            "--VoilaExecutor.startup_timeout=300"]
 
 
 def voila_env(service_url: str) -> dict[str, str]:
