@@ -57,6 +57,7 @@ lint: $(STAMP)
 # benchmarks measure and print (last line = the result); they are not timed tests
 bench: $(STAMP) $(AXE) $(PROXY)
 	$(BIN)/python tests/benchmarks/bench_portal.py --learners 20
+	$(BIN)/python tests/benchmarks/bench_voila.py --learners 50
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tests/benchmarks/bench_grading.py
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tests/benchmarks/bench_hub.py
 

@@ -333,9 +333,12 @@ def _start_parser(commands: Any) -> None:
         start_cmd.add_argument(f"--{part}-port", type=int, default=getattr(defaults, part),
                                help=f"port of the {part} (default {getattr(defaults, part)})")
     limits = start.PortalLimits()
-    start_cmd.add_argument("--module-view", choices=("page", "voila"), default=limits.module_view,
-                           help="how the portal opens a module: 'page' = HTML page, no kernel, "
-                                "fast on any PC; 'voila' = the notebook app with widgets, one "
+    start_cmd.add_argument("--module-view", choices=("auto", "page", "voila"),
+                           default=limits.module_view,
+                           help="how the portal opens a module: 'auto' = as `kurskit build` "
+                                "chose (Voilà for modules with interactive elements, else the "
+                                "page); force for every module 'page' = HTML page, no kernel, "
+                                "fast on any PC, or 'voila' = the notebook app with widgets, one "
                                 f"kernel per learner (default {limits.module_view})")
     start_cmd.add_argument("--pool-size", type=int, default=limits.pool_size,
                            help="Voilà view: preheated kernels kept ready per module "

@@ -236,3 +236,11 @@ def portal_path(course: Course, module: Module) -> str:
 def portal_url(base: str, course: Course, module: Module) -> str:
     """Where a module opens: its page (or, with `--module-view voila`, a redirect to Voilà)."""
     return f"{base.rstrip('/')}/{MODULE_PAGES}/{quote(portal_path(course, module))}"
+
+
+VIEWS_FILE = ".ansichten.json"  # hidden: Voilà's overview does not list it
+
+
+def portal_views(portal_dir: Path) -> Path:
+    """Which view each module of the portal opens in: {portal path: "page" | "voila"}."""
+    return portal_dir / VIEWS_FILE

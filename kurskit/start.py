@@ -49,7 +49,9 @@ def service_command(port: int) -> list[str]:
 class PortalLimits:
     """How many learners the portal serves and how fast (see kurskit.portal.app)."""
 
-    module_view: str = "page"  # "page": HTML form, no kernel; "voila": the widget app
+    # "auto": as `kurskit build` chose per module (Voilà where a module has an interactive
+    # element); forced for all: "page" (HTML form, no kernel) or "voila" (the widget app)
+    module_view: str = "auto"
     pool_size: int = 0  # preheated kernels per module (Voilà view)
     pools: dict[str, int] = field(default_factory=dict)  # portal path -> pool size
     max_sessions: int = 60  # learner kernels at once (≈ 60 MB each)
@@ -73,7 +75,10 @@ def voila_command(portal_dir: Path, port: int, limits: PortalLimits | None = Non
             f"--PortalApp.max_sessions={limits.max_sessions}",
             f"--VoilaKernelManager.fill_delay={limits.fill_delay}",
             f"--MappingKernelManager.cull_idle_timeout={limits.cull_idle}",
-            f"--MappingKernelManager.cull_interval={max(1, min(60, limits.cull_idle // 2))}"]
+            f"--MappingKernelManager.cull_interval={max(1, min(60, limits.cull_idle // 2))}",
+            # a large pool starts its kernels at once: on two busy cores one may need more
+            # than Voilà's 60 s to answer, and a pool kernel that gives up is lost
+            "--VoilaExecutor.startup_timeout=300"]
 
 
 def voila_env(service_url: str) -> dict[str, str]:

@@ -5,7 +5,9 @@ Shared by the browser tests, the portal tests and the portal benchmark.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -77,7 +79,8 @@ def kernel_rss_mb(parent: int) -> dict[int, float]:
 @contextmanager
 def serve_portal(project: Project, learner: str, limits: PortalLimits | None = None,
                  log: Path | None = None,
-                 service_env: dict[str, str] | None = None) -> Iterator[Portal]:
+                 service_env: dict[str, str] | None = None,
+                 start_timeout: float = 60) -> Iterator[Portal]:
     voila_port, service_port = free_port(), free_port()
     service_url = f"http://127.0.0.1:{service_port}"
     log = log or project.root / "voila.log"
@@ -90,9 +93,18 @@ def serve_portal(project: Project, learner: str, limits: PortalLimits | None = N
             voila_command(project.portal, voila_port, limits), cwd=project.root,
             env={**os.environ, **voila_env(service_url)}, stdout=log_file, stderr=log_file)
     try:
-        assert wait_for_port(service_port, 60, service) and wait_for_port(voila_port, 60, voila)
+        assert (wait_for_port(service_port, start_timeout, service)
+                and wait_for_port(voila_port, start_timeout, voila))
         yield Portal(f"http://127.0.0.1:{voila_port}", service_url, project, voila, service, log)
     finally:
         for process in (voila, service):
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=60)  # Voilà shuts its kernels down first
+            except subprocess.TimeoutExpired:
+                kernels = kernel_rss_mb(process.pid)  # its kernels, by pid, before they orphan
+                process.kill()
+                process.wait(timeout=30)
+                for pid in kernels:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)

@@ -10,6 +10,7 @@ from typing import Any
 from kurskit.authoring import digcomp
 from kurskit.authoring.module_notebook import ModuleNotebook, read_module
 from kurskit.authoring.problems import Problem
+from kurskit.authoring.questions import KINDS
 from kurskit.authoring.yaml_files import Unreadable, load_schema, read_mapping, schema_errors
 from kurskit.qualification.policy import Policy, policy_of
 
@@ -42,6 +43,16 @@ class Module:
     @property
     def path(self) -> Path:
         return self.notebook.path
+
+    @property
+    def interactive(self) -> bool:
+        """The module has an interactive element (a widget that needs a kernel)."""
+        return any(KINDS[e.spec.kind].interactive for e in self.notebook.exercises)
+
+    @property
+    def view(self) -> str:
+        """The lightest view that can show it: Voilà where it needs a kernel, else the page."""
+        return "voila" if self.interactive else "page"
 
 
 @dataclass

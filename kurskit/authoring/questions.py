@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from kurskit.authoring.elements import material_problems
 from kurskit.authoring.literals import MAX_TEXT, LiteralRefused, ensure_literal
 
 
@@ -37,6 +38,7 @@ class QuestionSpec:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     shuffle: bool = False  # show choices in a random order per learner
+    data: dict[str, Any] = field(default_factory=dict)  # an interactive element's material
 
     def public(self) -> dict[str, Any]:
         """What a client may see: no solution, no explanation."""
@@ -58,9 +60,19 @@ class QuestionKind:
     shufflable: ClassVar[bool] = False
     # text answers: the longest text accepted (None for other kinds)
     max_length: ClassVar[int | None] = None
+    # interactive elements (a widget that needs a kernel): names of their material
+    # arguments (literal lists or dicts, after the texts) and the kind their answer has
+    data: ClassVar[tuple[str, ...]] = ()
+    interactive: ClassVar[bool] = False
+
+    @property
+    def answer_kind(self) -> str:
+        """The plain kind whose controls and answer shape this kind shares."""
+        return next(str(vars(c)["name"]) for c in type(self).__mro__
+                    if "name" in vars(c) and not vars(c).get("interactive"))
 
     def spec_from_call(self, call: ast.Call) -> QuestionSpec:
-        names = ("qid", "prompt", *self.lists, *self.texts)
+        names = ("qid", "prompt", *self.lists, *self.texts, *self.data)
         if call.keywords and any(k.arg is None for k in call.keywords):
             raise SpecError(f"{self.name}(): **kwargs are not allowed")
         given: dict[str, Any] = {}
@@ -100,8 +112,16 @@ class QuestionKind:
             if not isinstance(given[name], str) or len(given[name]) > 60:
                 raise SpecError(f"{self.name}(): {name} must be a short text")
             texts[name] = given[name]
+        data = {name: given[name] for name in self.data}
+        for problem in self.data_problems(choices, data):
+            raise SpecError(f"{self.name}(): {problem}")
         return QuestionSpec(qid=qid, kind=self.name, prompt=prompt, choices=choices, texts=texts,
-                            shuffle=shuffle)
+                            shuffle=shuffle, data=data)
+
+    def data_problems(self, choices: dict[str, tuple[str, ...]],
+                      data: dict[str, Any]) -> list[str]:
+        """What is wrong with an interactive element's material (English, for authors)."""
+        return material_problems(self.name, choices, data) if self.interactive else []
 
     def normalize(self, spec: QuestionSpec, value: Any) -> Any:
         """The answer in canonical form, or AnswerRefused. None means unanswered."""
@@ -315,9 +335,38 @@ class FreeText(ShortText):
         return []
 
 
+class PhishingInspector(MultipleChoice):
+    """Mails to inspect (sender address, real link targets, attachments); the answer is the
+    list of features the learner marked as suspicious (`options`, each under one mail)."""
+
+    name, interactive, shufflable, data = "phishing_inspector", True, False, ("mails",)
+
+
+class PasswordLab(Numeric):
+    """Length, character set and reuse of a password: the kernel computes how long trying
+    every combination takes; the answer is the length the learner takes over."""
+
+    name, interactive, data = "password_lab", True, ("annahmen",)
+
+
+class MaturityCheck(SingleChoice):
+    """A ladder of yes/no questions: the first „nein“ at question n gives options[n], all
+    „ja“ the last option, each result explained. The answer is the result it arrives at."""
+
+    name, interactive, shufflable, data = "maturity_check", True, False, (
+        "fragen", "erklaerungen")
+
+
+class DataChart(SingleChoice):
+    """A bar chart (one bar per option) of `werte[filter 1][filter 2]` with two filters and a
+    table as text alternative; the answer is the bar the learner marks."""
+
+    name, interactive, shufflable, data = "data_chart", True, False, ("werte", "beschriftung")
+
+
 KINDS: dict[str, QuestionKind] = {k.name: k for k in (
     SingleChoice(), MultipleChoice(), TrueFalse(), Matching(), Ordering(), Numeric(), ShortText(),
-    FreeText())}
+    FreeText(), PhishingInspector(), PasswordLab(), MaturityCheck(), DataChart())}
 CHECK_FUNCTIONS: dict[str, str] = {k.check_function: k.name for k in KINDS.values()
                                    if not k.manual}
 

@@ -31,6 +31,10 @@ KIND_NAMES = {
     "numeric": "Zahl",
     "short_text": "Kurze Antwort",
     "free_text": "Freitext, bewertet von einer Trainerin oder einem Trainer",
+    "phishing_inspector": "Interaktiv: Mails untersuchen",
+    "password_lab": "Interaktiv: Passwort-Rechner",
+    "maturity_check": "Interaktiv: Selbstcheck",
+    "data_chart": "Interaktiv: Diagramm lesen",
 }
 PICTURE = re.compile(r"(!\[[^\]]*\]\()attachment:([^)\s]+)(\))")
 EXTENSIONS = {"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg",

@@ -84,10 +84,11 @@ class PortalApp(Voila):
     name = "kurskit-portal"
     max_sessions = Int(60, config=True,
                        help="Module pages (learner kernels) served at once; 0 = no limit.")
-    module_view = Enum(["page", "voila"], "page", config=True,
-                       help="How the overview opens a module: 'page' (HTML form, no kernel, "
-                            "kurskit.portal.lesson_page) or 'voila' (the notebook app with "
-                            "widgets).")
+    module_view = Enum(["auto", "page", "voila"], "auto", config=True,
+                       help="How the overview opens a module: 'auto' (the view `kurskit "
+                            "build` chose: Voilà for modules with interactive elements), or "
+                            "for every module 'page' (HTML form, no kernel, "
+                            "kurskit.portal.lesson_page) or 'voila' (the notebook app).")
     pool_size = Int(0, config=True, help="Preheated kernels kept ready per module (Voilà view).")
     pools = Dict(key_trait=None, value_trait=Int(), config=True,
                  help="Pool size per notebook path below the portal root (overrides "
@@ -122,6 +123,11 @@ class PortalApp(Voila):
         settings["kurskit_max_sessions"] = self.max_sessions
         settings["kurskit_sessions"] = SessionCount(self.kernel_manager)
         settings["kurskit_module_view"] = self.module_view
+        root, forced = Path(self.root_dir), self.module_view
+        for env in {id(e): e for e in (settings.get("jinja2_env"),
+                                       settings.get("voila_jinja2_env")) if e}.values():
+            # the overview marks modules that open in Voilà („interaktiv“)
+            env.globals["kurskit_view"] = lambda path: pages.view_of(root, path, forced)
         if self.hub:
             settings["kurskit_hub"] = hub_gate.HubGate()
             settings.setdefault("cookie_secret", os.urandom(32))  # OAuth state and cookie

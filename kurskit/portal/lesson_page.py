@@ -11,7 +11,7 @@ widgets' answers, so drafts, „Prüfen“ and grading are shared by both views.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,8 @@ class NotAModule(ValueError):
 @dataclass(frozen=True)
 class Question:
     number: int
-    spec: QuestionSpec
+    spec: QuestionSpec  # an interactive element's spec carries its answer's plain kind
+    interactive: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,11 @@ def _read_page(release: Path, _mtime: int, _size: int) -> LessonPage:
             if spec is None:
                 grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
                 raise NotAModule(f"{release}: cell {grade_id!r} holds no question call")
-            blocks.append(Question(sum(isinstance(b, Question) for b in blocks) + 1, spec))
+            number = sum(isinstance(b, Question) for b in blocks) + 1
+            element = KINDS[spec.kind]
+            if element.interactive:  # the page shows the answer's plain controls
+                spec = replace(spec, kind=element.answer_kind)
+            blocks.append(Question(number, spec, element.interactive))
         # hidden tests, free-text answer cells and raw cells are not the learner's
     if not module_id:
         raise NotAModule(f"{release}: no setup cell calling start_module(...)")
@@ -129,7 +134,8 @@ def _question_view(question: Question, answer: Any, rng: random.Random) -> dict[
             rng.shuffle(indexed)
         return indexed
 
-    view: dict[str, Any] = {"question": spec, "number": question.number}
+    view: dict[str, Any] = {"question": spec, "number": question.number,
+                            "interactive": question.interactive}
     if spec.kind in ("single_choice", "multiple_choice"):
         picked = answer if isinstance(answer, list) else [answer]
         view["options"] = [(i, text, text in picked) for i, text in order(spec.choices["options"])]

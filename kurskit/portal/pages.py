@@ -17,6 +17,7 @@ import html
 import json
 import logging
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -44,6 +45,28 @@ SERVICE_CALLS = 500  # calls to the grading service at once (see client.configur
 LOG = logging.getLogger("kurskit.portal")
 NOT_FOUND = ("Diese Lerneinheit gibt es im Lernportal nicht. Bitte wählen Sie sie in der "
              "Kursübersicht aus.")
+
+
+def view_of(root: Path, path: str, forced: str | None = None) -> str:
+    """How a module opens: the forced view (`--module-view page|voila`), else the one
+    `kurskit build` chose for it (Voilà where it has an interactive element)."""
+    if forced in ("page", "voila"):
+        return forced
+    views = layout.portal_views(root)
+    try:
+        stat = views.stat()
+    except OSError:
+        return "page"
+    return str(_views(views, stat.st_mtime_ns).get(path, "page"))
+
+
+@lru_cache(maxsize=4)
+def _views(views: Path, _mtime: int) -> dict[str, str]:
+    try:
+        found = json.loads(views.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 class ModulePageBase(RequestHandler):
@@ -81,7 +104,7 @@ class ModulePageHandler(ModulePageBase):
     """GET: the module page, filled in with the learner's draft."""
 
     async def get(self, path: str) -> None:
-        if self.settings.get("kurskit_module_view") == "voila":
+        if view_of(self.root, path, self.settings.get("kurskit_module_view")) == "voila":
             self.redirect(f"{self.base_url}voila/render/{quote(path)}")
             return
         page, path = self.module_page(path)

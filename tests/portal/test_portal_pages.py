@@ -12,6 +12,7 @@ import pytest
 from conftest import axe_violations, make_project
 from kurskit.nbgrader_course import db_url
 from kurskit.release.build import release_all
+from kurskit.start import PortalLimits
 from learner_actions import answer, pruefen_reveals_no_explanation
 from portal_server import serve_portal
 
@@ -21,7 +22,9 @@ LEARNER = "seite-lernende"
 
 @pytest.fixture(scope="module")
 def portal(released_real):
-    with serve_portal(released_real, LEARNER) as running:
+    # the page view of every module, forced as `kurskit start --module-view page` does (by
+    # default, modules with interactive elements open in Voilà)
+    with serve_portal(released_real, LEARNER, PortalLimits(module_view="page")) as running:
         yield running
 
 

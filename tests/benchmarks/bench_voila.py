@@ -1,0 +1,302 @@
+"""Voilà benchmark: an interactive module as an office uses it.
+
+Run by `make bench` after the page-view benchmark (`bench_portal.py`). It releases the real
+catalogue into a throw-away project and starts the grading service and the portal as
+`kurskit start` does by default (each module in the view `kurskit build` chose), with the
+interactive module's pool preheated for the rush (`kurskit start --pool MODULE=N`, what a
+trainer does before a whole office opens one module).
+
+Learners are protocol-level clients, not browsers: in an office every learner's browser
+runs on their own PC, and its ≈5 s of JavaScript per Voilà page must not be charged to the
+server's two cores. Each client does what the Voilà page asks of the server:
+
+1. GET the module page (`/voila/render/…`) and the scripts and style sheets it links (a
+   browser's first visit, cold cache); read the kernel id from the page's config;
+2. open the kernel websocket (`/api/kernels/<id>/channels`, Jupyter's JSON protocol) and
+   send `kernel_info_request`, as JupyterLab's kernel connection does;
+3. ask for the widget comms (`comm_info_request`, target `jupyter.widget`), open the
+   ipywidgets 8 control comm (`jupyter.widget.control`) and send `request_states`, as the
+   widget manager does; timed until the kernel's `update_states` has arrived with every
+   widget's state — the page could draw every element from here on.
+
+Left out: rendering and running the JavaScript, the extension chunks the bundle loads at
+run time, fonts, and the messages a learner's clicks cause later.
+
+Results, from the same run:
+  voila-modules: how many catalogue modules open in the Voilà view by default
+  voila-kernel-rss: memory per learner kernel while the 50 are open
+  baseline: one protocol client alone, and one Chromium alone (median of 3 each)
+  voila-capacity: p50/p95 from the page request to every widget's state (N learners at once)
+  voila-tti-under-load: one real Chromium opening the module while the N run, from the start
+      of its navigation to the first interactive element's answer to a key press (last line)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urljoin
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_portal import course_overview, cpu_seconds, percentile  # noqa: E402
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, make_project  # noqa: E402
+from kurskit import layout  # noqa: E402
+from kurskit.authoring.catalog import load_catalog  # noqa: E402
+from kurskit.release.build import release_all  # noqa: E402
+from kurskit.start import PortalLimits  # noqa: E402
+from portal_server import kernel_rss_mb, serve_portal  # noqa: E402
+
+MODULE = "it-sicherheit-02-phishing-erkennen"
+BASELINE = 3
+KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
+ASSET = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="([^"]+\.(?:js|css))"')
+# what the Chromium learner does first: shows the first mail's real sender address
+ELEMENT_BUTTON, ELEMENT_ANSWER = "Absenderadresse zeigen", "kundenservice-de.com"
+
+
+def message(msg_type: str, content: dict[str, Any], session: str,
+            channel: str = "shell") -> dict[str, Any]:
+    return {"header": {"msg_id": uuid.uuid4().hex, "username": "lernende", "session": session,
+                       "date": "", "msg_type": msg_type, "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "content": content, "channel": channel,
+            "buffers": []}
+
+
+async def protocol_learner(page_url: str, results: list[float], errors: list[str],
+                           hold: float, together: asyncio.Barrier | None = None) -> None:
+    """One learner's page, as the server sees it (see the module docstring)."""
+    from jupyter_server.services.kernels.connection.base import deserialize_binary_message
+    from tornado.httpclient import AsyncHTTPClient
+    from tornado.websocket import websocket_connect
+
+    http = AsyncHTTPClient(max_clients=200)
+    if together is not None:
+        await together.wait()
+    started = time.perf_counter()
+    try:
+        page = (await http.fetch(page_url, request_timeout=300)).body.decode()
+        found = KERNEL_ID.search(page)
+        assert found, "no kernel id in the page (portal full?)"
+        assets = {urljoin(page_url, asset) for asset in ASSET.findall(page)}
+        # the portal's own files only (a CDN's are no load on the server)
+        await asyncio.gather(*[http.fetch(asset, request_timeout=300) for asset in assets
+                               if asset.startswith(page_url.split("/voila/")[0])])
+        base = page_url.split("/voila/render/")[0].replace("http://", "ws://")
+        session = uuid.uuid4().hex
+        socket = await websocket_connect(
+            f"{base}/api/kernels/{found.group(1)}/channels?session_id={session}",
+            max_message_size=64 * 1024 * 1024)
+
+        async def reply_to(sent: dict[str, Any], wanted: str) -> dict[str, Any]:
+            await socket.write_message(json.dumps(sent))
+            while True:
+                raw = await asyncio.wait_for(socket.read_message(), timeout=300)
+                assert raw is not None, "kernel websocket closed"
+                msg = (deserialize_binary_message(raw) if isinstance(raw, bytes)
+                       else json.loads(raw))
+                if (msg["header"]["msg_type"] == wanted and msg["parent_header"].get("msg_id")
+                        == sent["header"]["msg_id"]):
+                    return msg
+
+        await reply_to(message("kernel_info_request", {}, session), "kernel_info_reply")
+        comms = await reply_to(message("comm_info_request", {"target_name": "jupyter.widget"},
+                                       session), "comm_info_reply")
+        control = uuid.uuid4().hex
+        opened = message("comm_open", {"comm_id": control, "target_name":
+                                       "jupyter.widget.control", "data": {}}, session)
+        opened["metadata"] = {"version": "1.0.0"}
+        await socket.write_message(json.dumps(opened))
+        states = await reply_to(message("comm_msg", {"comm_id": control, "data": {
+            "method": "request_states"}}, session), "comm_msg")
+        arrived = states["content"]["data"].get("states", {})
+        assert len(arrived) >= len(comms["content"]["comms"]) > 0, "widget states missing"
+        results.append(time.perf_counter() - started)
+        await asyncio.sleep(hold)  # the learner keeps the module open
+        socket.close()
+    except Exception as error:  # a failed learner is reported, not hidden
+        errors.append(f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+
+
+async def chromium_learner(browser: Any, url: str, overview: str,
+                           together: asyncio.Barrier | None = None) -> float:
+    """A real browser: from the start of the navigation until the first interactive
+    element has answered a key press (the kernel showed the mail's real sender)."""
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        await page.goto(overview, timeout=180_000)
+        if together is not None:
+            await together.wait()
+        started = time.perf_counter()
+        await page.goto(url, wait_until="commit", timeout=180_000)
+        button = page.get_by_role("button", name=ELEMENT_BUTTON).first
+        await button.wait_for(timeout=180_000)
+        await button.focus()
+        await button.press("Enter")
+        await page.get_by_text(ELEMENT_ANSWER).first.wait_for(timeout=180_000)
+        return time.perf_counter() - started
+    finally:
+        await context.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--learners", type=int, default=50)
+    parser.add_argument("--module", default=MODULE)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="kurskit-bench-voila-") as tmp:
+        project = make_project(Path(tmp) / "projekt", REPO / "courses")
+        release_all(project)
+        views = json.loads(layout.portal_views(project.portal).read_text("utf-8"))
+        interactive = sorted(path for path, view in views.items() if view == "voila")
+        print(f"voila-modules: {len(interactive)} of {len(views)} catalogue modules open in "
+              f"the Voilà view by default ({'; '.join(interactive)})")
+        catalog = load_catalog(project.courses)
+        module = catalog.module(args.module)
+        assert module is not None and module.view == "voila", f"{args.module} is not interactive"
+        course = next(c for c in catalog.courses if module in c.modules)
+        path = layout.portal_path(course, module)
+        outcome = measure(project, path, args.learners)
+        shutil.rmtree(project.root / "grading", ignore_errors=True)
+    return report(outcome, args.learners)
+
+
+def measure(project, path: str, learners: int) -> dict[str, Any]:
+    from playwright.async_api import async_playwright
+
+    # the pool holds a kernel for every learner of the run; its refill (normally 10 s after a
+    # page took a kernel) waits until the run is over, so the kernels the baselines took are
+    # not restarted during the rush — in an office the pool is filled before the training
+    limits = PortalLimits(pools={path: learners + 2 * BASELINE + 1},
+                          max_sessions=learners + 2 * BASELINE + 10, fill_delay=900)
+    out: dict[str, Any] = {"alone": [], "browser_alone": [], "together": [], "errors": []}
+    log = Path(tempfile.gettempdir()) / "kurskit-bench-voila.log"
+    # Voilà starts the pool's kernels before it listens: give it time
+    with serve_portal(project, "bench", limits, log=log, start_timeout=900) as portal:
+        print(f"… preheating {learners + 2 * BASELINE + 1} kernels of {path}", file=sys.stderr)
+        portal.wait_for_pools(1, timeout=1800)
+        wait_until_idle(portal.voila.pid)
+        url = f"{portal.url}/voila/render/{quote(path)}"
+        overview = course_overview(f"{portal.url}/lernen/{quote(path)}")
+
+        async def go() -> None:
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                           args=CHROMIUM_ARGS)
+                for _ in range(BASELINE):  # the baselines: one learner at a time
+                    await protocol_learner(url, out["alone"], out["errors"], hold=0)
+                    await timed(chromium_learner(browser, url, overview),
+                                out["browser_alone"], out["errors"])
+                together = asyncio.Barrier(learners + 2)
+                print(f"… {learners} protocol learners and one Chromium open it at once",
+                      file=sys.stderr)
+
+                async def watch() -> None:
+                    await together.wait()
+                    before, own = cpu_seconds(), time.process_time()
+                    while len(out["together"]) + len(out["errors"]) < learners:
+                        await asyncio.sleep(0.2)
+                    after = cpu_seconds()
+                    out["cpu"] = {k: after[k] - before[k] for k in after}
+                    out["cpu"]["load generator"] = time.process_time() - own
+                    out["rss"] = list(kernel_rss_mb(portal.voila.pid).values())
+
+                clients = [protocol_learner(url, out["together"], out["errors"], hold=15.0,
+                                            together=together) for _ in range(learners)]
+                tti: list[float] = []
+                browser_run = timed(chromium_learner(browser, url, overview, together), tti,
+                                    out["errors"])
+                await asyncio.gather(watch(), *clients, browser_run)
+                if tti:
+                    out["tti"] = tti[0]
+                await browser.close()
+
+        asyncio.run(go())
+    return out
+
+
+async def timed(run: Any, into: list[float], errors: list[str]) -> None:
+    """Await a Chromium learner; its time, or what went wrong."""
+    try:
+        into.append(await run)
+    except Exception as error:  # reported with the results, not hidden
+        errors.append(f"Chromium: {type(error).__name__}: {str(error).splitlines()[0]}")
+
+
+def wait_until_idle(voila: int, quiet: float = 0.2, window: float = 5.0,
+                    timeout: float = 1800) -> None:
+    """Voilà logs a pool as filled when its kernels start; it then runs the notebook in
+    each of them. Wait until Voilà and its kernels use under `quiet` of a core."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used() -> float:
+        total = 0.0
+        for pid in (voila, *kernel_rss_mb(voila)):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = used()
+        time.sleep(window)
+        if used() - before < quiet * window:
+            return
+    raise TimeoutError("the pool's kernels did not settle")
+
+
+def report(out: dict[str, Any], learners: int) -> int:
+    if out["errors"]:
+        print(f"errors: {len(out['errors'])} learners failed: "
+              + "; ".join(sorted(set(out["errors"]))[:3]))
+    if not out["together"] or not out["alone"] or not out.get("rss"):
+        print("voila-capacity: no protocol learner got every widget's state")
+        return 1
+    rss = out["rss"]
+    print(f"voila-kernel-rss: median {statistics.median(rss):.0f} MB, max {max(rss):.0f} MB per "
+          f"learner kernel ({len(rss)} kernels of the interactive module open; budget 60 MB)")
+    alone = statistics.median(out["alone"])
+    browser_alone = statistics.median(out["browser_alone"]) if out["browser_alone"] else None
+    print(f"baseline: one learner alone, median of {BASELINE}: protocol client {alone:.2f} s "
+          f"(page request to every widget's state), Chromium "
+          + (f"{browser_alone:.2f} s" if browser_alone else "not measured")
+          + " (navigation start to the first element's answer)")
+    cpu = out["cpu"]
+    print(f"cpu during the rush: load generator {cpu['load generator']:.1f} s for "
+          f"{learners} learners, Chromium {cpu['chromium']:.1f} s for one (2 cores shared with "
+          "the portal)")
+    p50, p95 = percentile(out["together"], 0.5), percentile(out["together"], 0.95)
+    print(f"voila-capacity: p50 {p50:.2f} s, p95 {p95:.2f} s ({len(out['together'])} learners; "
+          f"from the page request to every widget's state, protocol-level clients, preheated "
+          f"pool; p50 {p50 / alone:.1f}x the single-learner baseline; target p95 <= 2 s)")
+    if "tti" not in out:
+        print("voila-tti-under-load: not measured (the Chromium learner failed, see errors)")
+        return 1
+    ratio = f"{out['tti'] / browser_alone:.1f}x Chromium alone" if browser_alone else "no baseline"
+    print(f"voila-tti-under-load: {out['tti']:.2f} s (one Chromium beside the {learners}, from "
+          f"its navigation start to the first interactive element's answer to a key press; "
+          f"{ratio}; target <= 3 s)")
+    return 0 if not out["errors"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
