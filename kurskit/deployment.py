@@ -21,6 +21,8 @@ DEFAULT_LEARNER_HEADER = "X-Kurskit-Learner"
 GRADE_WAIT = "KURSKIT_GRADE_WAIT"  # seconds a submission waits for its grade before 202
 GRADING_PROCESS = "KURSKIT_GRADING_PROCESS"  # "0": grade in a thread of the service
 HUB_TOKEN = "JUPYTERHUB_API_TOKEN"  # set by JupyterHub in a hub deployment
+ALLOWED_HOSTS = "KURSKIT_ALLOWED_HOSTS"  # host names portal and service answer to (a, b)
+DEFAULT_ALLOWED_HOSTS = ("127.0.0.1", "localhost", "::1")
 ACTOR = "KURSKIT_ACTOR"  # the staff account a trainer's command records in the audit log
 
 
@@ -30,3 +32,24 @@ def service_url(env: Mapping[str, str] = os.environ) -> str:
 
 def learner_header(env: Mapping[str, str] = os.environ) -> str:
     return env.get(IDENTITY_HEADER, DEFAULT_LEARNER_HEADER)
+
+
+def allowed_hosts(env: Mapping[str, str] = os.environ) -> tuple[str, ...]:
+    """The host names (without port) the portal and the service accept in `Host`: a page of
+    another site whose name resolves to this machine (DNS rebinding) is refused."""
+    configured = env.get(ALLOWED_HOSTS, "")
+    names = tuple(n.strip().lower() for n in configured.split(",") if n.strip())
+    return names or DEFAULT_ALLOWED_HOSTS
+
+
+def host_name(host: str) -> str:
+    """The name of a `Host` header value, without port and IPv6 brackets."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def identity_mode(env: Mapping[str, str] = os.environ) -> str:
+    """local, header (a trusted proxy names the learner) or another provider's name."""
+    return env.get(IDENTITY, "local")

@@ -127,6 +127,8 @@ class AttemptState:
 
 
 def attempt_state(root: Path, learner: str, module_id: str, number: int) -> AttemptState:
+    if not layout.valid_attempt_number(number):
+        return AttemptState(exists=False)
     folder = layout.attempt_dir(root, learner, module_id, number)
     stamp = folder / layout.TIMESTAMP
     if not stamp.is_file():
