@@ -77,7 +77,8 @@ def kernel_rss_mb(parent: int) -> dict[int, float]:
 @contextmanager
 def serve_portal(project: Project, learner: str, limits: PortalLimits | None = None,
                  log: Path | None = None,
-                 service_env: dict[str, str] | None = None) -> Iterator[Portal]:
+                 service_env: dict[str, str] | None = None,
+                 portal_env: dict[str, str] | None = None) -> Iterator[Portal]:
     voila_port, service_port = free_port(), free_port()
     service_url = f"http://127.0.0.1:{service_port}"
     log = log or project.root / "voila.log"
@@ -88,7 +89,8 @@ def serve_portal(project: Project, learner: str, limits: PortalLimits | None = N
     with open(log, "w") as log_file:
         voila = subprocess.Popen(
             voila_command(project.portal, voila_port, limits), cwd=project.root,
-            env={**os.environ, **voila_env(service_url)}, stdout=log_file, stderr=log_file)
+            env={**os.environ, **voila_env(service_url), **(portal_env or {})},
+            stdout=log_file, stderr=log_file)
     try:
         assert wait_for_port(service_port, 60, service) and wait_for_port(voila_port, 60, voila)
         yield Portal(f"http://127.0.0.1:{voila_port}", service_url, project, voila, service, log)
