@@ -60,10 +60,18 @@ async def submit(body: SubmissionRequest, who: Learner, module: KnownModule,
         return attempt, entry, notebook
 
     attempt, entry, notebook = await run_in_threadpool(store)
-    # acknowledged: the attempt and its inbox entry are on disk
-    future = context.grader.submit(entry, notebook)
+    # acknowledged: the attempt and its inbox entry are on disk. Handing it to the grader
+    # may wait (a grading process that restarts), so never on the event loop; and whatever
+    # fails from here on, the attempt is stored: the answer is its status URL, never a 500
+    # that invites a duplicate submission
+    try:
+        future = await run_in_threadpool(context.grader.submit, entry, notebook)
+    except Exception as error:
+        log.error("attempt %s of %s is stored, but the grader did not take it: %s",
+                  attempt.number, module.id, error)
+        future = Future()
     return await _wait_for_result(module, attempt.number, attempt.timestamp, future,
-                                  context.settings.wait_seconds)
+                                  context.settings.wait_seconds, acknowledged=True)
 
 
 @router.get("/modules/{module_id}/submissions/{attempt}", response_model=SubmissionResult,
@@ -98,20 +106,25 @@ def attempts(who: Learner, module: KnownModule, context: Context) -> list[Attemp
 
 
 async def _wait_for_result(module: Module, attempt: int, submitted_at: datetime,
-                           future: Future[SubmissionResult],
-                           seconds: float) -> SubmissionResult | JSONResponse:
-    """The result if it comes within `seconds`, else 202 with where to ask again."""
+                           future: Future[SubmissionResult], seconds: float,
+                           acknowledged: bool = False) -> SubmissionResult | JSONResponse:
+    """The result if it comes within `seconds`, else 202 with where to ask again.
+
+    `acknowledged`: the answer to the submission itself, which is 201 or 202 whatever
+    happens to the grading (the status URL then tells how it went)."""
     waiting = asyncio.wrap_future(future)
     done, _ = await asyncio.wait({waiting}, timeout=seconds)  # never cancels the grading
+    pending = JSONResponse(status_code=202, content=SubmissionPending(
+        module=module.id, attempt=attempt, submitted_at=submitted_at,
+        status_url=f"{API}/modules/{module.id}/submissions/{attempt}").model_dump(mode="json"))
     if not done:
-        pending = SubmissionPending(
-            module=module.id, attempt=attempt, submitted_at=submitted_at,
-            status_url=f"{API}/modules/{module.id}/submissions/{attempt}")
-        return JSONResponse(status_code=202, content=pending.model_dump(mode="json"))
+        return pending
     try:
         return waiting.result()
     except Exception as error:
         log.error("attempt %s of %s: grading failed: %s", attempt, module.id, error)
+        if acknowledged:
+            return pending
         raise Refusal(500, "grading_failed", f"attempt {attempt} was stored but grading "
                       "failed; a trainer can regrade it (kurskit grade)",
                       GRADING_FAILED_DE) from None
