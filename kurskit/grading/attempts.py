@@ -62,8 +62,12 @@ def _numbering(folder: Path) -> Iterator[None]:
 
 
 def store(root: Path, learner: str, module_id: str, notebook_name: str,
-          notebook: NotebookNode, answers: dict[str, Any]) -> Attempt:
-    """Store a new attempt, fsynced; earlier attempts stay untouched."""
+          notebook: NotebookNode, answers: dict[str, Any],
+          before_publish: Callable[[Attempt], None] | None = None) -> Attempt:
+    """Store a new attempt, fsynced; earlier attempts stay untouched.
+
+    `before_publish` runs once the attempt's files are synced, before the folder gets its
+    name (e.g. to queue it): an attempt that exists is always queued."""
     if not layout.valid_learner_id(learner):
         raise ValueError(f"invalid learner id {learner!r}")
     folder = layout.attempts_dir(root, learner, module_id)
@@ -78,7 +82,10 @@ def store(root: Path, learner: str, module_id: str, notebook_name: str,
                                  now.strftime(TIMESTAMP_FORMAT).encode())
             durable.write_synced(staging / layout.ANSWERS, json.dumps(
                 answers, ensure_ascii=False, indent=1).encode("utf-8"))
-    return Attempt(learner, module_id, number, final, now, notebook_name)
+            attempt = Attempt(learner, module_id, number, final, now, notebook_name)
+            if before_publish is not None:
+                before_publish(attempt)
+    return attempt
 
 
 def make_current(root: Path, attempt: Attempt, autograded: str | None = None) -> None:

@@ -9,6 +9,7 @@ one is made again from the gradebook.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from kurskit.grading.gradebook_writer import Recorded
     from kurskit.grading.inbox import Entry
 
+log = logging.getLogger("kurskit.grading")
 PENDING_FEEDBACK = ("Ihre Antwort ist gespeichert. Eine Trainerin oder ein Trainer bewertet "
                     "sie und gibt Ihnen Rückmeldung.")
 
@@ -95,16 +97,22 @@ def store_result(catalog: Catalog, root: Path, entry: Entry, recorded: Recorded 
     answers = json.loads((folder / layout.ANSWERS).read_text("utf-8"))
     result = build_result(module, entry.attempt, datetime.fromisoformat(entry.accepted_at),
                           answers, graded, seconds)
-    # derived from the gradebook (see above), so no fsync: a lost file is made again
-    durable.replace(folder / layout.RESULT, result.model_dump_json(indent=1), durable=False)
+    # synced before the inbox entry goes: after a power loss the result is whole or the
+    # entry is still there (and the ledger makes the next start store it again)
+    durable.replace(folder / layout.RESULT, result.model_dump_json(indent=1))
     return result
 
 
 def read_stored(folder: Path) -> SubmissionResult | None:
+    """The stored result; None when there is none, or only a damaged one."""
     path = folder / layout.RESULT
-    if not path.is_file():
+    try:
+        return SubmissionResult.model_validate_json(path.read_text("utf-8"))
+    except FileNotFoundError:
         return None
-    return SubmissionResult.model_validate_json(path.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        log.error("%s is damaged (%s); the attempt counts as not graded", path, error)
+        return None
 
 
 def mark_failed(folder: Path, error: BaseException | None) -> None:
