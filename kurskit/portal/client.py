@@ -58,9 +58,12 @@ def draft(module_id: str) -> Flow[Any]:
     return (yield Request("GET", f"/modules/{module_id}/draft", timeout=5))
 
 
-def save_draft(module_id: str, answers: dict[str, Any]) -> Flow[Any]:
-    return (yield Request("PUT", f"/modules/{module_id}/draft", {"answers": answers},
-                          timeout=10))
+def save_draft(module_id: str, answers: dict[str, Any],
+               sequence: int | None = None) -> Flow[Any]:
+    body: dict[str, Any] = {"answers": answers}
+    if sequence is not None:  # the page's save counter: a late, older save is ignored
+        body["sequence"] = sequence
+    return (yield Request("PUT", f"/modules/{module_id}/draft", body, timeout=10))
 
 
 def check(module_id: str, qid: str, answer: Any) -> Flow[Any]:

@@ -181,7 +181,8 @@ class ModuleCallHandler(ModulePageBase):
         try:
             answers = self.answers(page)
             if action == "entwurf":
-                await self.service(client.save_draft(page.module_id, answers))
+                await self.service(client.save_draft(page.module_id, answers,
+                                                     self.sequence()))
                 self.write({"gespeichert": True})  # the page tells the time, in its zone
             elif action == "pruefen" and qid in page.questions:
                 await self.check(page, qid, answers[qid])
@@ -216,6 +217,14 @@ class ModuleCallHandler(ModulePageBase):
         self.write(f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>'
                    f"{html.escape(page.title)} – Abgabe</title></head><body><main>"
                    f"<h1>{html.escape(page.title)}</h1>{body}{back}</main></body></html>")
+
+    def sequence(self) -> int | None:
+        """The page's save counter (`folge`), if it sent a sane one."""
+        try:
+            sent = json.loads(self.request.body).get("folge")
+        except (ValueError, AttributeError, RecursionError):
+            return None
+        return sent if isinstance(sent, int) and 0 <= sent <= 2**53 else None
 
     def answers(self, page: LessonPage,
                 pairs: list[tuple[str, str]] | None = None) -> dict[str, Any]:

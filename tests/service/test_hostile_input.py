@@ -198,3 +198,18 @@ def test_a_blocked_grader_neither_stalls_other_requests_nor_turns_into_a_500(rel
     assert body["status_url"] == f"/api/v1/modules/{MODULE}/submissions/{body['attempt']}"
     attempt = released_once.grading / "attempts" / "blockiert" / MODULE / f"{body['attempt']:04d}"
     assert (attempt / "answers.json").is_file()  # stored: a trainer or a restart grades it
+
+
+# --- item 11: drafts are not last-writer-wins ----------------------------------------------
+
+def test_a_slow_older_draft_save_never_overwrites_a_newer_one(client):
+    url = f"/api/v1/modules/{MODULE}/draft"
+    newer = client.put(url, json={"answers": {"frist": "72 Stunden"}, "sequence": 2000})
+    assert newer.status_code == 200, newer.text
+    late = client.put(url, json={"answers": {"frist": "24 Stunden"}, "sequence": 1000})
+    assert late.status_code == 200
+    assert client.get(url).json()["answers"] == {"frist": "72 Stunden"}
+    assert client.put(url, json={"answers": {"frist": "eine Woche"},
+                                 "sequence": 2001}).json()["answers"] == {"frist": "eine Woche"}
+    client.put(url, json={"answers": {"frist": "72 Stunden"}})  # no counter: kept as before
+    assert client.get(url).json()["answers"] == {"frist": "72 Stunden"}

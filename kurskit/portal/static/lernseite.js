@@ -81,9 +81,11 @@
     }, function () { throw new Error(OFFLINE); });
   }
 
+  var sequence = Date.now();  // rising save counter: a late, older save is ignored
   function saveDraft(keepalive) {
     if (timer !== null) { clearTimeout(timer); timer = null; }
-    return post('/entwurf', { felder: fields() }, keepalive).then(function () {
+    sequence = Math.max(sequence + 1, Date.now());
+    return post('/entwurf', { felder: fields(), folge: sequence }, keepalive).then(function () {
       if (saved) {
         var time = new Date().toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit' });
         saved.innerHTML = '<em>Zwischengespeichert um ' + time + ' Uhr.</em>';
