@@ -27,8 +27,9 @@ from kurskit import durable, layout
 from kurskit.grading.notebook_files import notebook_json
 from kurskit.nbgrader_course import TIMESTAMP_FORMAT
 
-_locks_guard = threading.Lock()
-_thread_locks: dict[Path, threading.Lock] = {}
+# threads of one process share these (the file lock serializes processes): a fixed set,
+# so that the map does not grow with every learner and module the service ever saw
+_thread_locks = tuple(threading.Lock() for _ in range(64))
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,7 @@ def list_attempts(root: Path, learner: str, module_id: str) -> list[Path]:
 def _numbering(folder: Path) -> Iterator[None]:
     """Attempt numbers of one learner and module are handed out one at a time."""
     folder.mkdir(parents=True, exist_ok=True)
-    with _locks_guard:
-        lock = _thread_locks.setdefault(folder, threading.Lock())
+    lock = _thread_locks[hash(folder) % len(_thread_locks)]
     with lock, open(folder / ".lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield

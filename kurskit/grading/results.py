@@ -158,10 +158,13 @@ class AttemptSummary:
     max_score: float | None
 
 
-def summaries(root: Path, learner: str, module_id: str) -> list[AttemptSummary]:
-    """Every attempt of a learner at a module with its score, once graded."""
+def summaries(root: Path, learner: str, module_id: str, offset: int = 0,
+              limit: int | None = None) -> list[AttemptSummary]:
+    """The attempts of a learner at a module with their scores, once graded, oldest first;
+    `offset` and `limit` page through them (only the page's results are read)."""
     found = []
-    for folder in attempts.list_attempts(root, learner, module_id):
+    folders = attempts.list_attempts(root, learner, module_id)
+    for folder in folders[offset:None if limit is None else offset + limit]:
         result = read_stored(folder)
         found.append(AttemptSummary(
             attempt=layout.attempt_number(folder) or 0,

@@ -10,6 +10,7 @@ requests. While it commits one batch the next one gathers, so a burst costs few 
 
 from __future__ import annotations
 
+import collections
 import logging
 import queue
 import threading
@@ -56,7 +57,8 @@ class GradingWorker:
         self._ready = threading.Event()
         self._jobs: dict[tuple[str, str, int], Job] = {}
         self._jobs_lock = threading.Lock()
-        self.batches: list[int] = []  # sizes of the committed batches (for tests and logs)
+        # sizes of the latest committed batches (for tests and logs), bounded
+        self.batches: collections.deque[int] = collections.deque(maxlen=1000)
 
     def start(self, timeout: float = 60) -> None:
         """Start once; everything left in the inbox (e.g. by a crash) is graded first.

@@ -15,6 +15,7 @@ from kurskit.authoring.catalog import Module, load_catalog
 from kurskit.grading.grader import Grader, make_grader
 from kurskit.grading.submission import ReleaseCache
 from kurskit.service.identity import IdentityProvider, identity_from_env
+from kurskit.service.limits import RateLimit
 
 log = logging.getLogger("kurskit.service")
 
@@ -31,6 +32,8 @@ class ServiceSettings:
     wait_seconds: float = 10.0
     # grade in a child process (the service's second core) instead of a thread
     grading_process: bool = False
+    # submissions one learner may make per minute (0: no limit)
+    submit_rate: int = deployment.DEFAULT_SUBMIT_RATE
 
     @classmethod
     def from_env(cls) -> ServiceSettings:
@@ -39,7 +42,9 @@ class ServiceSettings:
         return cls(courses_dir=project.courses, grading_root=project.grading,
                    identity=identity_from_env(), allowed_hosts=deployment.allowed_hosts(),
                    wait_seconds=float(os.environ.get(deployment.GRADE_WAIT, "10")),
-                   grading_process=os.environ.get(deployment.GRADING_PROCESS, "1") != "0")
+                   grading_process=os.environ.get(deployment.GRADING_PROCESS, "1") != "0",
+                   submit_rate=int(os.environ.get(deployment.SUBMIT_RATE,
+                                                  deployment.DEFAULT_SUBMIT_RATE)))
 
 
 class Services:
@@ -50,6 +55,7 @@ class Services:
         self.grader: Grader = make_grader(settings.grading_root, settings.courses_dir,
                                           self.catalog, child_process=settings.grading_process)
         self._releases = ReleaseCache()
+        self.submissions = RateLimit(settings.submit_rate, 60.0)
 
     def sweep_staging(self) -> None:
         """Remove staging files and folders that writes interrupted by a crash left."""

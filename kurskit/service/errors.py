@@ -26,10 +26,12 @@ GRADING_FAILED_DE = ("Ihre Abgabe wurde gespeichert, konnte aber gerade nicht be
 
 class Refusal(Exception):
     def __init__(self, status: int, code: str, message: str, message_de: str,
-                 details: list[str] | None = None) -> None:
+                 details: list[str] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.message_de = status, code, message, message_de
         self.details = details or []
+        self.headers = headers or {}
 
 
 # refusals that FastAPI or Starlette raise themselves (a body that is no JSON at all, an
@@ -59,8 +61,10 @@ def error_response(status: int, code: str, message: str, message_de: str,
 def install_handlers(app: FastAPI, max_body_bytes: int) -> None:
     @app.exception_handler(Refusal)
     async def refused(request: Request, error: Refusal) -> JSONResponse:
-        return error_response(error.status, error.code, error.message, error.message_de,
-                              error.details)
+        response = error_response(error.status, error.code, error.message,
+                                  error.message_de, error.details)
+        response.headers.update(error.headers)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_refusal(request: Request, error: StarletteHTTPException) -> JSONResponse:

@@ -65,7 +65,7 @@ def test_what_the_inbox_holds_at_start_is_graded_first_in_one_batch(released_exa
         assert [f.result(timeout=60).score for f in futures] == [1.0] * 5
     finally:
         worker.stop()
-    assert worker.batches == [5]
+    assert list(worker.batches) == [5]
     assert [row[0] for row in ledger(root)] == [f"l{n}" for n in range(5)]
 
 

@@ -213,3 +213,34 @@ def test_a_slow_older_draft_save_never_overwrites_a_newer_one(client):
                                  "sequence": 2001}).json()["answers"] == {"frist": "eine Woche"}
     client.put(url, json={"answers": {"frist": "72 Stunden"}})  # no counter: kept as before
     assert client.get(url).json()["answers"] == {"frist": "72 Stunden"}
+
+
+# --- item 12: bounded growth --------------------------------------------------------------
+
+def test_submissions_are_rate_limited_in_german_and_the_listing_is_paged(released_once):
+    with make_client(released_once, identity=LocalIdentity("eilig"), submit_rate=2) as fast:
+        url = f"/api/v1/modules/{MODULE}/submissions"
+        for _ in range(2):
+            assert fast.post(url, json={"answers": RIGHT}).status_code in (201, 202)
+        before = state(released_once.grading)
+        refused = fast.post(url, json={"answers": RIGHT})
+        assert assert_refusal(refused, 429)["error"] == "too_many_submissions"
+        assert "warten Sie eine Minute" in refused.json()["message_de"]
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        assert state(released_once.grading) == before  # nothing stored for it
+        assert [a["attempt"] for a in fast.get(url, params={"limit": 1, "offset": 1}).json()
+                ] == [2]
+        assert len(fast.get(url).json()) == 2
+        assert_refusal(fast.get(url, params={"limit": 10**6}), 422)
+
+
+def test_the_rate_limit_remembers_a_bounded_number_of_learners():
+    from kurskit.service.limits import RateLimit
+
+    limit = RateLimit(count=1, seconds=60, keys=3)
+    assert limit.retry_after("a", now=0) == 0
+    assert limit.retry_after("a", now=1) == 59
+    for key in "bcde":
+        assert limit.retry_after(key, now=2) == 0
+    assert len(limit._events) == 3
+    assert limit.retry_after("a", now=61) == 0  # the window has passed

@@ -376,7 +376,7 @@ def test_submissions_arriving_together_share_one_gradebook_transaction(released_
             if not inbox.pending(root):
                 break
             service.get("/api/v1/health")
-        assert service.app.state.services.grader.batches == [12]
+        assert list(service.app.state.services.grader.batches) == [12]
     assert len(ledger(root)) == 12
 
 

@@ -6,8 +6,9 @@ import asyncio
 import logging
 from concurrent.futures import Future
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from nbformat import NotebookNode
@@ -28,6 +29,7 @@ from kurskit.service.schemas import (
 )
 
 API = "/api/v1"
+MAX_PAGE = 100  # attempts listed per call
 log = logging.getLogger("kurskit.service")
 router = APIRouter()
 
@@ -37,7 +39,7 @@ router = APIRouter()
              responses={202: {"model": SubmissionPending,
                               "description": "stored, still being graded: poll `status_url`"},
                         404: {"model": ErrorBody}, 409: {"model": ErrorBody},
-                        500: {"model": ErrorBody}})
+                        429: {"model": ErrorBody}, 500: {"model": ErrorBody}})
 async def submit(body: SubmissionRequest, who: Learner, module: KnownModule,
                  context: Context) -> SubmissionResult | JSONResponse:
     """Store the answers as a new attempt, grade it, return score and feedback.
@@ -47,6 +49,14 @@ async def submit(body: SubmissionRequest, who: Learner, module: KnownModule,
     the grade for a few seconds (201 with the result); if grading takes longer it
     answers 202 with a `status_url` to poll.
     """
+    wait = context.submissions.retry_after(who)
+    if wait > 0:
+        raise Refusal(429, "too_many_submissions", f"more than "
+                      f"{context.settings.submit_rate} submissions a minute; retry in "
+                      f"{wait:.0f} s", "Sie haben in kurzer Zeit sehr oft abgegeben. Bitte "
+                      "warten Sie eine Minute und versuchen Sie es dann noch einmal.",
+                      headers={"Retry-After": str(max(1, round(wait)))})
+
     def store() -> tuple[Attempt, Entry, NotebookNode]:
         answers = validated_answers(module, body.answers)
         try:
@@ -99,10 +109,13 @@ async def submission_status(attempt: int, who: Learner, module: KnownModule,
 
 @router.get("/modules/{module_id}/submissions", response_model=list[AttemptInfo],
             responses={404: {"model": ErrorBody}})
-def attempts(who: Learner, module: KnownModule, context: Context) -> list[AttemptInfo]:
+def attempts(who: Learner, module: KnownModule, context: Context,
+             offset: Annotated[int, Query(ge=0, le=10**7)] = 0,
+             limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE) -> list[AttemptInfo]:
+    """The caller's attempts, oldest first, a page at a time (`offset`, `limit`)."""
     return [AttemptInfo(attempt=s.attempt, submitted_at=s.submitted_at, score=s.score,
                         max_score=s.max_score)
-            for s in results.summaries(context.root, who, module.id)]
+            for s in results.summaries(context.root, who, module.id, offset, limit)]
 
 
 async def _wait_for_result(module: Module, attempt: int, submitted_at: datetime,
