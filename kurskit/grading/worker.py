@@ -34,6 +34,7 @@ from kurskit.grading.results import SubmissionResult
 log = logging.getLogger("kurskit.worker")
 MAX_BATCH = 100
 RETRIES, RETRY_SECONDS = 3, 1.0  # a failed grading is tried again after 1, 2, 3 s
+MAX_BACKOFF = 300.0  # then again and again, waiting twice as long each time, up to this
 
 
 class AlreadyGraded(Exception):
@@ -210,6 +211,28 @@ class GradingWorker:
             self._jobs.pop((entry.learner, entry.module, entry.attempt), None)
         if error is not None:
             job.future.set_exception(error)
+            if not isinstance(error, NotFastGradable | results.GradingFailed):
+                self._retry_later(job)
         else:
             assert result is not None
             job.future.set_result(result)
+
+    def _retry_later(self, job: Job) -> None:
+        """Keep trying an entry that failed for now (e.g. a gradebook locked for a while by
+        formgrader), with back-off, instead of leaving it for the next start."""
+        delay = min(MAX_BACKOFF, RETRY_SECONDS * 2 ** job.tries)
+        again = Job(job.entry, None, Future(), tries=job.tries + 1)
+        key = (job.entry.learner, job.entry.module, job.entry.attempt)
+
+        def requeue() -> None:
+            if self._thread is None or not inbox.is_pending(self.root, *key):
+                return  # stopped, or graded meanwhile
+            with self._jobs_lock:
+                if key in self._jobs:
+                    return
+                self._jobs[key] = again
+            self._queue.put(again)
+
+        timer = threading.Timer(delay, requeue)
+        timer.daemon = True
+        timer.start()
