@@ -20,7 +20,7 @@ import logging
 import threading
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from tornado import httputil
 from tornado.http1connection import HTTP1Connection
@@ -151,6 +151,11 @@ class ModuleCallHandler(ModulePageBase):
         connection = self.request.connection
         if isinstance(connection, HTTP1Connection):  # a chunked body: cut off at the limit
             connection.set_max_body_size(BODY_LIMIT)
+        origin = self.request.headers.get("Origin")
+        if origin and (deployment.host_name(urlsplit(origin).netloc)
+                       not in (self.settings.get("kurskit_allowed_hosts")
+                               or deployment.allowed_hosts())):
+            raise HTTPError(403, reason="Cross-origin request")  # besides the token
         declared = self.request.headers.get("Content-Length", "0")
         if not declared.isdigit() or int(declared) > BODY_LIMIT:
             raise HTTPError(413, reason="Request body too large")
@@ -170,9 +175,14 @@ class ModuleCallHandler(ModulePageBase):
 
     async def post(self, path: str, action: str, qid: str | None = None) -> None:
         self.request.body = b"".join(self._chunks)
-        httputil.parse_body_arguments(self.request.headers.get("Content-Type", ""),
-                                      self.request.body, self.request.body_arguments,
-                                      self.request.files, self.request.headers)
+        try:
+            httputil.parse_body_arguments(self.request.headers.get("Content-Type", ""),
+                                          self.request.body, self.request.body_arguments,
+                                          self.request.files, self.request.headers)
+        except httputil.HTTPInputError:  # e.g. a Content-Encoding: no form of the page
+            raise HTTPError(400, reason="Unreadable body") from None
+        for name, values in self.request.body_arguments.items():  # as tornado's own parse
+            self.request.arguments.setdefault(name, []).extend(values)
         RequestHandler.check_xsrf_cookie(self)  # tornado's own: cookie and token agree
         page, _ = self.module_page(path)
         if not self.request.headers.get("Content-Type", "").startswith("application/json"):
