@@ -26,6 +26,7 @@ from kurskit.authoring.catalog import Catalog
 from kurskit.grading import attempts, inbox, results
 from kurskit.grading.fast_path import grade_notebook
 from kurskit.grading.gradebook_writer import GradebookWriter, Record, Recorded
+from kurskit.grading.hidden_tests import GradingTimedOut
 from kurskit.grading.inbox import Entry
 from kurskit.grading.module_version import NotFastGradable
 from kurskit.grading.notebook_files import notebook_from_json, notebook_json
@@ -34,6 +35,8 @@ from kurskit.grading.results import SubmissionResult
 log = logging.getLogger("kurskit.worker")
 MAX_BATCH = 100
 RETRIES, RETRY_SECONDS = 3, 1.0  # a failed grading is tried again after 1, 2, 3 s
+GRADING_SECONDS = 10.0  # the author's tests of one submission, unless the module says
+FINAL = (NotFastGradable, GradingTimedOut)  # failures that trying again cannot mend
 MAX_BACKOFF = 300.0  # then again and again, waiting twice as long each time, up to this
 
 
@@ -155,7 +158,7 @@ class GradingWorker:
                 notebook = job.notebook
                 if notebook is None:  # written by inbox.accept, so no schema check needed
                     notebook = notebook_from_json((folder / entry.notebook).read_text("utf-8"))
-                graded = grade_notebook(version, notebook)  # `notebook` is now autograded
+                graded = grade_notebook(version, notebook, self._time_limit(entry.module))
                 attempts.make_current(self.root, entry.stored_attempt(self.root),
                                       notebook_json(notebook))
                 records.append(Record(entry.learner, version, timestamp, graded,
@@ -182,12 +185,19 @@ class GradingWorker:
             else:
                 self._finish(job, recorded=result, seconds=seconds)
 
+    def _time_limit(self, module_id: str) -> float:
+        """Seconds the author's tests of one submission may run (module metadata
+        `grading_seconds`, default GRADING_SECONDS)."""
+        module = self.catalog.module(module_id)
+        metadata = module.notebook.metadata if module is not None else {}
+        return float(metadata.get("grading_seconds", GRADING_SECONDS))
+
     def _finish(self, job: Job, recorded: Recorded | None = None, seconds: float = 0.0,
                 error: Exception | None = None) -> None:
         entry = job.entry
         if job.future.done():
             return
-        if error is not None and job.tries < RETRIES and not isinstance(error, NotFastGradable):
+        if error is not None and job.tries < RETRIES and not isinstance(error, FINAL):
             # e.g. the gradebook locked by a trainer's long write: try again shortly
             job.tries += 1
             job.notebook = None  # read the stored attempt afresh
@@ -211,7 +221,7 @@ class GradingWorker:
             self._jobs.pop((entry.learner, entry.module, entry.attempt), None)
         if error is not None:
             job.future.set_exception(error)
-            if not isinstance(error, NotFastGradable | results.GradingFailed):
+            if not isinstance(error, FINAL | results.GradingFailed):
                 self._retry_later(job)
         else:
             assert result is not None

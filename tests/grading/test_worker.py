@@ -121,3 +121,36 @@ def test_an_entry_that_failed_for_now_is_retried_without_a_restart(released_exam
     assert ledger(root) == [("carla", 1, 4.0)]
     assert (entry.attempt_path(root) / "result.json").is_file()
     assert not (entry.attempt_path(root) / "grading-failed.txt").exists()
+
+
+def test_a_hidden_test_that_loops_forever_is_stopped_and_the_queue_goes_on(tmp_path):
+    """Issue 13 item 6: the module's time limit (`grading_seconds`: 1) stops the author's
+    endless test; the trainer reads why, the next submission is graded all the same."""
+    import shutil
+    import time
+
+    from conftest import FIXTURES, make_project
+    from kurskit.grading.hidden_tests import GradingTimedOut
+    from kurskit.release.build import release_all
+
+    project = make_project(tmp_path / "projekt", FIXTURES / "courses-hidden-test-loops-forever")
+    shutil.copytree(FIXTURES / "courses" / "beispiel", project.courses / "beispiel")
+    release_all(project)
+    root = project.grading
+    release = nbformat.read(layout.release_notebook(root, "schleife-01-kurz", NOTEBOOK), 4)
+    _, looping = inbox.accept(root, "dora", "schleife-01-kurz", NOTEBOOK,
+                              build_submission(release, RIGHT), RIGHT)
+    fine = accept(project, "emil", RIGHT)
+    worker = GradingWorker(root, load_catalog(project.courses))
+    try:
+        started = time.monotonic()
+        stopped, graded = worker.submit(looping, None), worker.submit(fine, None)
+        with pytest.raises(GradingTimedOut):
+            stopped.result(timeout=30)
+        assert time.monotonic() - started < 10  # not tried again and again
+        assert graded.result(timeout=30).score == 4.0
+    finally:
+        worker.stop()
+    reason = (looping.attempt_path(root) / "grading-failed.txt").read_text("utf-8")
+    assert "GradingTimedOut" in reason and "longer than 1 s" in reason
+    assert inbox.pending(root) == [looping]  # kept for a trainer (kurskit grade)
