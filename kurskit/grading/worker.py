@@ -221,7 +221,7 @@ class GradingWorker:
             self._jobs.pop((entry.learner, entry.module, entry.attempt), None)
         if error is not None:
             job.future.set_exception(error)
-            if not isinstance(error, FINAL | results.GradingFailed):
+            if not isinstance(error, (*FINAL, results.GradingFailed)):
                 self._retry_later(job)
         else:
             assert result is not None
