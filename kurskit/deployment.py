@@ -21,6 +21,10 @@ DEFAULT_LEARNER_HEADER = "X-Kurskit-Learner"
 GRADE_WAIT = "KURSKIT_GRADE_WAIT"  # seconds a submission waits for its grade before 202
 GRADING_PROCESS = "KURSKIT_GRADING_PROCESS"  # "0": grade in a thread of the service
 HUB_TOKEN = "JUPYTERHUB_API_TOKEN"  # set by JupyterHub in a hub deployment
+SUBMIT_RATE = "KURSKIT_SUBMIT_RATE"  # submissions one learner may make per minute (0: any)
+DEFAULT_SUBMIT_RATE = 30
+ALLOWED_HOSTS = "KURSKIT_ALLOWED_HOSTS"  # host names portal and service answer to (a, b)
+DEFAULT_ALLOWED_HOSTS = ("127.0.0.1", "localhost", "::1")
 ACTOR = "KURSKIT_ACTOR"  # the staff account a trainer's command records in the audit log
 DB_URL = "KURSKIT_DB_URL"  # the gradebook's database (PostgreSQL in hub mode); else SQLite
 # set by JupyterHub for each of its services (jupyterhub.services.auth reads them itself)
@@ -64,3 +68,24 @@ def public_url(env: Mapping[str, str] = os.environ) -> str:
 def verify_url(code: str, env: Mapping[str, str] = os.environ) -> str:
     """The public verification page of a certificate (served by the portal)."""
     return f"{public_url(env)}/zertifikat/{code}"
+
+
+def allowed_hosts(env: Mapping[str, str] = os.environ) -> tuple[str, ...]:
+    """The host names (without port) the portal and the service accept in `Host`: a page of
+    another site whose name resolves to this machine (DNS rebinding) is refused."""
+    configured = env.get(ALLOWED_HOSTS, "")
+    names = tuple(n.strip().lower() for n in configured.split(",") if n.strip())
+    return names or DEFAULT_ALLOWED_HOSTS
+
+
+def host_name(host: str) -> str:
+    """The name of a `Host` header value, without port and IPv6 brackets."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def identity_mode(env: Mapping[str, str] = os.environ) -> str:
+    """local, header (a trusted proxy names the learner) or another provider's name."""
+    return env.get(IDENTITY, "local")

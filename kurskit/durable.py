@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,6 +75,31 @@ def staged_folder(final: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     fsync_dir(final.parent)
+
+
+STAGING_PREFIXES = (".tmp-", ".incoming-")  # names of writes not yet renamed into place
+
+
+def sweep_staging(folder: Path, older_than: float = 300.0) -> list[Path]:
+    """Remove what writes interrupted by a crash left below `folder` (temporary files and
+    staging folders older than `older_than` seconds); returns what was removed."""
+    if not folder.is_dir():
+        return []
+    cutoff, removed = time.time() - older_than, []
+    for path in sorted(folder.rglob(".*")):
+        if not path.name.startswith(STAGING_PREFIXES) or not path.exists():
+            continue
+        try:
+            if path.lstat().st_mtime > cutoff:
+                continue  # perhaps still being written by another process
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(path)
+    return removed
 
 
 # --- small JSON state files (drafts, check counters) ----------------------------------

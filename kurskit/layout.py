@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from kurskit.authoring.catalog import Course, Module
 
 LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+MAX_ATTEMPT = 10**7 - 1  # attempt numbers that can name a folder (a learner makes far fewer)
+MAX_NAME = 255  # bytes of one file name (NAME_MAX of Linux file systems)
+MAX_PORTAL_PATH = 1024  # characters of a module's path below the portal folder
 
 # files of one attempt (attempts/<learner>/<module>/<NNNN>/), besides the module notebook
 TIMESTAMP = "timestamp.txt"  # nbgrader's submission time, in nbgrader's format
@@ -37,6 +40,22 @@ CURRENT_ATTEMPT = ".kurskit-attempt"
 def valid_learner_id(learner: str) -> bool:
     """A learner id that is safe as one path part (and as nbgrader's student id)."""
     return bool(LEARNER_ID.match(learner))
+
+
+def valid_attempt_number(number: int) -> bool:
+    """An attempt number that can be the name of an attempt folder."""
+    return 1 <= number <= MAX_ATTEMPT
+
+
+def valid_relative_path(path: str) -> bool:
+    """A relative path a client sent (e.g. a module below the portal folder) that the file
+    system can take: no NUL byte, no overlong name, text that is valid Unicode."""
+    if not path or len(path) > MAX_PORTAL_PATH or "\0" in path:
+        return False
+    try:
+        return all(len(part.encode("utf-8")) <= MAX_NAME for part in path.split("/"))
+    except UnicodeEncodeError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -189,6 +208,12 @@ def attempt_dir(grading: Path, learner: str, module_id: str, number: int) -> Pat
 def attempt_number(folder: Path) -> int | None:
     """The number of an attempt folder; None for anything else (staging, locks)."""
     return int(folder.name) if folder.name.isdigit() else None
+
+
+def staging_roots(grading: Path) -> list[Path]:
+    """The folders kurskit writes learners' files into under a staging name first."""
+    return [attempts_root(grading), drafts_root(grading), grading / "checks", inbox_dir(grading),
+            submitted_root(grading), grading / "autograded"]
 
 
 def inbox_dir(grading: Path) -> Path:

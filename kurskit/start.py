@@ -6,6 +6,7 @@ server for the handbook); Ctrl-C stops them all.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -131,11 +132,21 @@ def start(project: Project, ports: Ports | None = None, learner: str = "lernende
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     running: list[tuple[Part, subprocess.Popen]] = []
+    try:  # every exit path, also Ctrl+C or SIGTERM while the parts still start, stops them
+        return _serve(project, ports, token, learner, limits, running)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        _stop(running)
+
+
+def _serve(project: Project, ports: Ports, token: str, learner: str,
+           limits: PortalLimits | None, running: list[tuple[Part, subprocess.Popen]]) -> int:
+    """Start each part (recorded in `running` at once), wait for its port, then serve."""
     for part in parts(project, ports, token, learner, limits):
         busy = wait_for_port(part.port, 0.1)
         if busy:
             print(f"error: port {part.port} for {part.name} is already in use", file=sys.stderr)
-            _stop(running)
             return 1
         process = subprocess.Popen(part.command, cwd=part.cwd, env={**os.environ, **part.env},
                                    start_new_session=True)
@@ -143,23 +154,17 @@ def start(project: Project, ports: Ports | None = None, learner: str = "lernende
     for part, process in running:
         if not wait_for_port(part.port, 120, process):
             print(f"error: {part.name} did not start (port {part.port})", file=sys.stderr)
-            _stop(running)
             return 1
     print("\nkurskit läuft / kurskit is running:\n")
     for part, _ in running:
         print(f"  {part.name:45} für {part.audience}:\n      {part.url}")
     print(f"\n  Lernende/r in diesem lokalen Betrieb: {learner}")
     print("  Beenden mit Strg+C.\n", flush=True)
-    try:
-        while all(process.poll() is None for _, process in running):
-            time.sleep(1)
-        failed = [part.name for part, process in running if process.poll() is not None]
-        print(f"error: stopped unexpectedly: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        _stop(running)
+    while all(process.poll() is None for _, process in running):
+        time.sleep(1)
+    failed = [part.name for part, process in running if process.poll() is not None]
+    print(f"error: stopped unexpectedly: {', '.join(failed)}", file=sys.stderr)
+    return 1
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -167,11 +172,20 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _stop(running: list[tuple[Part, subprocess.Popen]]) -> None:
+    """Stop every started part with its whole process group (a part's own children, e.g.
+    the service's grading process, too); a second Ctrl+C meanwhile does not cut this short."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for _, process in running:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+        _signal_group(process, signal.SIGTERM)
+    deadline = time.monotonic() + 10
     for _, process in running:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        _signal_group(process, signal.SIGKILL if process.poll() is None else signal.SIGTERM)
+        process.wait()
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is gone
+        os.killpg(process.pid, signum)

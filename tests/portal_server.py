@@ -80,7 +80,8 @@ def kernel_rss_mb(parent: int) -> dict[int, float]:
 def serve_portal(project: Project, learner: str, limits: PortalLimits | None = None,
                  log: Path | None = None,
                  service_env: dict[str, str] | None = None,
-                 start_timeout: float = 60) -> Iterator[Portal]:
+                 start_timeout: float = 60,
+                 portal_env: dict[str, str] | None = None) -> Iterator[Portal]:
     voila_port, service_port = free_port(), free_port()
     service_url = f"http://127.0.0.1:{service_port}"
     log = log or project.root / "voila.log"
@@ -91,7 +92,8 @@ def serve_portal(project: Project, learner: str, limits: PortalLimits | None = N
     with open(log, "w") as log_file:
         voila = subprocess.Popen(
             voila_command(project.portal, voila_port, limits), cwd=project.root,
-            env={**os.environ, **voila_env(service_url)}, stdout=log_file, stderr=log_file)
+            env={**os.environ, **voila_env(service_url), **(portal_env or {})},
+            stdout=log_file, stderr=log_file)
     try:
         assert (wait_for_port(service_port, start_timeout, service)
                 and wait_for_port(voila_port, start_timeout, voila))

@@ -76,3 +76,44 @@ def test_a_pool_for_an_unknown_module_is_refused_before_anything_starts(example_
         timeout=60)
     assert result.returncode == 2
     assert "--pool 'gibt-es-nicht=5'" in result.stderr and "MODULE=SIZE" in result.stderr
+
+
+def _processes_naming(words: list[str]) -> list[str]:
+    """Command lines of running processes that name any of `words` (e.g. our ports)."""
+    from pathlib import Path
+
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if any(word in text for word in words):
+            found.append(f"{cmdline.parent.name}: {text[:200]}")
+    return found
+
+
+def test_sigterm_while_the_parts_still_start_stops_every_started_part(released_example):
+    """SIGTERM while `kurskit start` still waits for its parts' ports: no part keeps running."""
+    ports = {name: free_port() for name in ("portal", "lab", "handbook", "service")}
+    command = [sys.executable, "-m", "kurskit.cli", "--root", str(released_example.root),
+               "start", "--no-build", "--learner", "start-test",
+               *[f"--{name}-port={port}" for name, port in ports.items()]]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True, start_new_session=True)
+    try:
+        # the handbook (a static file server) listens at once, the lab only after seconds
+        assert wait_for_port(ports["handbook"], 60, process)
+        assert not wait_for_port(ports["lab"], 0.1), "too late: every part is up already"
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+        assert "Beenden mit Strg+C" not in process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    time.sleep(0.5)
+    for port in ports.values():
+        assert not wait_for_port(port, 0.2), f"port {port} still served after SIGTERM"
+    left = _processes_naming([f"--port={ports['lab']}", f"Voila.port={ports['portal']}",
+                              f"--port {ports['service']}", f" {ports['handbook']} --bind"])
+    assert left == [], left

@@ -33,6 +33,9 @@ def ensure_literal(value: Any, depth: int = 0) -> None:
             raise LiteralRefused("number is not finite", "Die Zahl ist ungültig.")
         return
     if isinstance(value, str):
+        if not is_unicode_text(value):
+            raise LiteralRefused("text contains a lone UTF-16 surrogate (not valid Unicode)",
+                                 "Der Text enthält ungültige Zeichen.")
         if len(value) > MAX_TEXT:
             raise LiteralRefused(
                 f"text is longer than {MAX_TEXT} characters",
@@ -58,6 +61,15 @@ def ensure_literal(value: Any, depth: int = 0) -> None:
         f"answer of type {type(value).__name__} is not literal data",
         "Die Antwort enthält ungültige Daten.",
     )
+
+
+def is_unicode_text(text: str) -> bool:
+    """False for text that cannot be written as UTF-8 (lone surrogates from JSON escapes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def literal_source(value: Any) -> str:

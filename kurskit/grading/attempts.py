@@ -27,8 +27,9 @@ from kurskit import durable, layout
 from kurskit.grading.notebook_files import notebook_json
 from kurskit.nbgrader_course import TIMESTAMP_FORMAT
 
-_locks_guard = threading.Lock()
-_thread_locks: dict[Path, threading.Lock] = {}
+# threads of one process share these (the file lock serializes processes): a fixed set,
+# so that the map does not grow with every learner and module the service ever saw
+_thread_locks = tuple(threading.Lock() for _ in range(64))
 
 
 @dataclass(frozen=True)
@@ -62,20 +63,21 @@ def list_attempts(root: Path, learner: str, module_id: str) -> list[Path]:
 def _numbering(folder: Path) -> Iterator[None]:
     """Attempt numbers of one learner and module are handed out one at a time."""
     folder.mkdir(parents=True, exist_ok=True)
-    with _locks_guard:
-        lock = _thread_locks.setdefault(folder, threading.Lock())
+    lock = _thread_locks[hash(folder) % len(_thread_locks)]
     with lock, open(folder / ".lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
 
 
 def store(root: Path, learner: str, module_id: str, notebook_name: str,
-          notebook: NotebookNode, answers: dict[str, Any],
-          allowed: int | None = None) -> Attempt:
+          notebook: NotebookNode, answers: dict[str, Any], allowed: int | None = None,
+          before_publish: Callable[[Attempt], None] | None = None) -> Attempt:
     """Store a new attempt, fsynced; earlier attempts stay untouched.
 
     With `allowed`, an attempt over that number is refused (`AttemptsExhausted`) under the
-    numbering lock, before anything is written.
+    numbering lock, before anything is written. `before_publish` runs once the attempt's
+    files are synced, before the folder gets its name (e.g. to queue it): an attempt that
+    exists is always queued.
     """
     if not layout.valid_learner_id(learner):
         raise ValueError(f"invalid learner id {learner!r}")
@@ -93,7 +95,10 @@ def store(root: Path, learner: str, module_id: str, notebook_name: str,
                                  now.strftime(TIMESTAMP_FORMAT).encode())
             durable.write_synced(staging / layout.ANSWERS, json.dumps(
                 answers, ensure_ascii=False, indent=1).encode("utf-8"))
-    return Attempt(learner, module_id, number, final, now, notebook_name)
+            attempt = Attempt(learner, module_id, number, final, now, notebook_name)
+            if before_publish is not None:
+                before_publish(attempt)
+    return attempt
 
 
 def make_current(root: Path, attempt: Attempt, autograded: str | None = None, *,

@@ -48,11 +48,23 @@ def checks_allowed(module: Module) -> int:
     return int(module.notebook.metadata.get("checks_per_question", DEFAULT_CHECKS))
 
 
-def save(root: Path, learner: str, module: Module, answers: dict[str, Any]) -> Draft:
-    """Keep the given (validated) answers; unanswered questions are left out."""
+def save(root: Path, learner: str, module: Module, answers: dict[str, Any],
+         sequence: int | None = None) -> Draft:
+    """Keep the given (validated) answers; unanswered questions are left out.
+
+    `sequence` (the page's rising save counter): a save whose counter is not above the
+    kept draft's arrived late and is ignored, so it never overwrites a newer save.
+    """
     kept = {qid: answer for qid, answer in answers.items() if answer is not None}
-    durable.write_json(layout.draft_file(root, learner, module.id),
-                       {"answers": kept, "saved_at": datetime.now(UTC).isoformat()})
+
+    def newer(current: dict[str, Any]) -> dict[str, Any]:
+        stored = current.get("sequence")
+        if sequence is not None and stored is not None and sequence <= stored:
+            return current
+        return {"answers": kept, "saved_at": datetime.now(UTC).isoformat(),
+                "sequence": sequence}
+
+    durable.update_json(layout.draft_file(root, learner, module.id), {}, newer)
     return load(root, learner, module)
 
 

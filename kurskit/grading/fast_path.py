@@ -25,7 +25,7 @@ from typing import Any
 
 from nbformat import NotebookNode
 
-from kurskit.grading.hidden_tests import run_test_cell
+from kurskit.grading.hidden_tests import run_test_cell, time_limit
 from kurskit.grading.module_version import ModuleVersion, NotFastGradable
 
 
@@ -100,11 +100,18 @@ def _sanitize(version: ModuleVersion, notebook: NotebookNode) -> None:
                 raise NotFastGradable(f"inconsistent checksums for cell {grade_id!r}")
 
 
-def grade_notebook(version: ModuleVersion, submitted: NotebookNode) -> Graded:
-    """Grade one submission notebook (changed in place into the autograded notebook)."""
+def grade_notebook(version: ModuleVersion, submitted: NotebookNode,
+                   seconds: float | None = None) -> Graded:
+    """Grade one submission notebook (changed in place into the autograded notebook);
+    GradingTimedOut when the author's tests run longer than `seconds`."""
+    _sanitize(version, submitted)
+    with time_limit(version, seconds):
+        return _grade_cells(version, submitted)
+
+
+def _grade_cells(version: ModuleVersion, submitted: NotebookNode) -> Graded:
     from nbgrader.utils import determine_grade, is_grade, is_solution, is_task
 
-    _sanitize(version, submitted)
     graded = Graded(notebook=submitted)
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     for cell in submitted.cells:

@@ -12,6 +12,7 @@ import ast
 import io
 import sys
 import threading
+import time
 import tokenize
 import traceback
 from collections.abc import Iterator
@@ -152,6 +153,50 @@ def _plain_text(value: Any) -> str:
 def _output(output_type: str, **fields: Any) -> NotebookNode:
     """An nbformat v4 output (nbformat's new_output validates each one: too slow here)."""
     return nbformat.from_dict({"output_type": output_type, **fields})
+
+
+class GradingTimedOut(Exception):
+    """The author's hidden tests of a submission ran longer than the module allows."""
+
+
+class _OutOfTime(BaseException):
+    """Raised inside the author's code; a BaseException, so no `except Exception` of a
+    test cell can swallow it."""
+
+
+@contextmanager
+def time_limit(version: ModuleVersion, seconds: float | None) -> Iterator[None]:
+    """Stop the author's code of `version` (test cells and what they define) once it has
+    run `seconds` in this thread: a loop that never ends stalls no queue.
+
+    The check rides on Python's trace hook, set for this thread only and only for frames of
+    the author's cells, so the check functions and nbgrader run untraced at full speed.
+    """
+    if seconds is None:
+        yield
+        return
+    deadline, prefix = time.monotonic() + seconds, f"<{version.assignment}:"
+
+    def local(frame: Any, event: str, arg: Any) -> Any:
+        if time.monotonic() > deadline:
+            raise _OutOfTime
+        return local
+
+    def calls(frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename.startswith(prefix):
+            return local(frame, event, arg)
+        return None
+
+    previous = sys.gettrace()
+    sys.settrace(calls)
+    try:
+        yield
+    except _OutOfTime:
+        raise GradingTimedOut(f"the hidden tests of {version.assignment!r} ran longer than "
+                              f"{seconds:g} s (grading_seconds in the module's metadata)"
+                              ) from None
+    finally:
+        sys.settrace(previous)
 
 
 def run_test_cell(version: ModuleVersion, name: str,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,9 @@ from nbformat import NotebookNode
 from kurskit import durable, layout
 from kurskit.grading import attempts
 from kurskit.grading.attempts import Attempt
+
+
+ORPHAN_SECONDS = 600.0  # an entry whose attempt is this long absent was never acknowledged
 
 
 @dataclass(frozen=True)
@@ -53,13 +57,27 @@ def accept(root: Path, learner: str, module_id: str, notebook_name: str,
            allowed: int | None = None) -> tuple[Attempt, Entry]:
     """Store a new attempt and queue it; on return the submission is acknowledged.
 
-    Over `allowed` attempts, `attempts.AttemptsExhausted` and nothing is written."""
-    attempt = attempts.store(root, learner, module_id, notebook_name, notebook, answers,
-                             allowed)
-    entry = Entry(learner, module_id, attempt.number, notebook_name,
-                  attempt.timestamp.isoformat())
-    durable.replace(layout.inbox_dir(root) / entry.name, json.dumps(asdict(entry)))
-    return attempt, entry
+    Over `allowed` attempts, `attempts.AttemptsExhausted` and nothing is written. The entry
+    is written (synced) before the attempt's folder gets its name, so a crash between the
+    two writes leaves no attempt that nobody grades: at worst an entry whose attempt never
+    appeared, which `pending` skips (and drops once it is old).
+    """
+    queued: list[Entry] = []
+
+    def queue(attempt: Attempt) -> None:
+        entry = Entry(learner, module_id, attempt.number, notebook_name,
+                      attempt.timestamp.isoformat())
+        durable.replace(layout.inbox_dir(root) / entry.name, json.dumps(asdict(entry)))
+        queued.append(entry)
+
+    try:
+        attempt = attempts.store(root, learner, module_id, notebook_name, notebook, answers,
+                                 allowed, before_publish=queue)
+    except BaseException:
+        for entry in queued:  # the attempt did not appear: neither does its entry
+            (layout.inbox_dir(root) / entry.name).unlink(missing_ok=True)
+        raise
+    return attempt, queued[0]
 
 
 def pending(root: Path) -> list[Entry]:
@@ -70,10 +88,21 @@ def pending(root: Path) -> list[Entry]:
     entries = []
     for path in inbox.glob("*.json"):
         try:
-            entries.append(Entry(**json.loads(path.read_text("utf-8"))))
+            entry = Entry(**json.loads(path.read_text("utf-8")))
         except (OSError, ValueError, TypeError):
             continue  # a half-written temporary never has the .json name; skip the odd file
+        if (entry.attempt_path(root) / layout.TIMESTAMP).is_file():
+            entries.append(entry)
+        elif _age(entry) > ORPHAN_SECONDS:  # its attempt never appeared (a crash in accept)
+            path.unlink(missing_ok=True)
     return sorted(entries, key=lambda e: (e.accepted_at, e.learner, e.module, e.attempt))
+
+
+def _age(entry: Entry) -> float:
+    try:
+        return (datetime.now(UTC) - datetime.fromisoformat(entry.accepted_at)).total_seconds()
+    except ValueError:
+        return ORPHAN_SECONDS + 1
 
 
 def is_pending(root: Path, learner: str, module_id: str, attempt: int) -> bool:

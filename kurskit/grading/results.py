@@ -9,6 +9,7 @@ one is made again from the gradebook.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from kurskit.grading.gradebook_writer import Recorded
     from kurskit.grading.inbox import Entry
 
+log = logging.getLogger("kurskit.grading")
 PENDING_FEEDBACK = ("Ihre Antwort ist gespeichert. Eine Trainerin oder ein Trainer bewertet "
                     "sie und gibt Ihnen Rückmeldung.")
 
@@ -113,16 +115,22 @@ def store_result(catalog: Catalog, root: Path, entry: Entry, recorded: Recorded 
     result = build_result(module, entry.attempt, datetime.fromisoformat(entry.accepted_at),
                           answers, graded, seconds,
                           counted=recorded.counted if recorded is not None else True)
-    # derived from the gradebook (see above), so no fsync: a lost file is made again
-    durable.replace(folder / layout.RESULT, result.model_dump_json(indent=1), durable=False)
+    # synced before the inbox entry goes: after a power loss the result is whole or the
+    # entry is still there (and the ledger makes the next start store it again)
+    durable.replace(folder / layout.RESULT, result.model_dump_json(indent=1))
     return result
 
 
 def read_stored(folder: Path) -> SubmissionResult | None:
+    """The stored result; None when there is none, or only a damaged one."""
     path = folder / layout.RESULT
-    if not path.is_file():
+    try:
+        return SubmissionResult.model_validate_json(path.read_text("utf-8"))
+    except FileNotFoundError:
         return None
-    return SubmissionResult.model_validate_json(path.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        log.error("%s is damaged (%s); the attempt counts as not graded", path, error)
+        return None
 
 
 def mark_failed(folder: Path, error: BaseException | None) -> None:
@@ -145,6 +153,8 @@ class AttemptState:
 
 
 def attempt_state(root: Path, learner: str, module_id: str, number: int) -> AttemptState:
+    if not layout.valid_attempt_number(number):
+        return AttemptState(exists=False)
     folder = layout.attempt_dir(root, learner, module_id, number)
     stamp = folder / layout.TIMESTAMP
     if not stamp.is_file():
@@ -166,10 +176,13 @@ class AttemptSummary:
     max_score: float | None
 
 
-def summaries(root: Path, learner: str, module_id: str) -> list[AttemptSummary]:
-    """Every attempt of a learner at a module with its score, once graded."""
+def summaries(root: Path, learner: str, module_id: str, offset: int = 0,
+              limit: int | None = None) -> list[AttemptSummary]:
+    """The attempts of a learner at a module with their scores, once graded, oldest first;
+    `offset` and `limit` page through them (only the page's results are read)."""
     found = []
-    for folder in attempts.list_attempts(root, learner, module_id):
+    folders = attempts.list_attempts(root, learner, module_id)
+    for folder in folders[offset:None if limit is None else offset + limit]:
         result = read_stored(folder)
         found.append(AttemptSummary(
             attempt=layout.attempt_number(folder) or 0,

@@ -10,6 +10,7 @@ requests. While it commits one batch the next one gathers, so a burst costs few 
 
 from __future__ import annotations
 
+import collections
 import logging
 import queue
 import threading
@@ -25,6 +26,7 @@ from kurskit.authoring.catalog import Catalog
 from kurskit.grading import attempts, inbox, results
 from kurskit.grading.fast_path import grade_notebook
 from kurskit.grading.gradebook_writer import GradebookWriter, Record, Recorded
+from kurskit.grading.hidden_tests import GradingTimedOut
 from kurskit.grading.inbox import Entry
 from kurskit.grading.module_version import NotFastGradable
 from kurskit.grading.notebook_files import notebook_from_json, notebook_json
@@ -33,6 +35,9 @@ from kurskit.grading.results import SubmissionResult
 log = logging.getLogger("kurskit.worker")
 MAX_BATCH = 100
 RETRIES, RETRY_SECONDS = 3, 1.0  # a failed grading is tried again after 1, 2, 3 s
+GRADING_SECONDS = 10.0  # the author's tests of one submission, unless the module says
+FINAL = (NotFastGradable, GradingTimedOut)  # failures that trying again cannot mend
+MAX_BACKOFF = 300.0  # then again and again, waiting twice as long each time, up to this
 
 
 class AlreadyGraded(Exception):
@@ -57,7 +62,8 @@ class GradingWorker:
         self._ready = threading.Event()
         self._jobs: dict[tuple[str, str, int], Job] = {}
         self._jobs_lock = threading.Lock()
-        self.batches: list[int] = []  # sizes of the committed batches (for tests and logs)
+        # sizes of the latest committed batches (for tests and logs), bounded
+        self.batches: collections.deque[int] = collections.deque(maxlen=1000)
 
     def start(self, timeout: float = 60) -> None:
         """Start once; everything left in the inbox (e.g. by a crash) is graded first.
@@ -153,7 +159,8 @@ class GradingWorker:
                 notebook = job.notebook
                 if notebook is None:  # written by inbox.accept, so no schema check needed
                     notebook = notebook_from_json((folder / entry.notebook).read_text("utf-8"))
-                graded = grade_notebook(version, notebook)  # `notebook` is now autograded
+                # `notebook` is now autograded
+                graded = grade_notebook(version, notebook, self._time_limit(entry.module))
                 module = self.catalog.module(entry.module)
                 method = module.policy.grading_method if module else "highest"
                 records.append(Record(entry.learner, version, timestamp, graded,
@@ -187,12 +194,19 @@ class GradingWorker:
                     log.error("placing %s for nbgrader failed: %s", job.entry.name, error)
                 self._finish(job, recorded=result, seconds=seconds)
 
+    def _time_limit(self, module_id: str) -> float:
+        """Seconds the author's tests of one submission may run (module metadata
+        `grading_seconds`, default GRADING_SECONDS)."""
+        module = self.catalog.module(module_id)
+        metadata = module.notebook.metadata if module is not None else {}
+        return float(metadata.get("grading_seconds", GRADING_SECONDS))
+
     def _finish(self, job: Job, recorded: Recorded | None = None, seconds: float = 0.0,
                 error: Exception | None = None) -> None:
         entry = job.entry
         if job.future.done():
             return
-        if error is not None and job.tries < RETRIES and not isinstance(error, NotFastGradable):
+        if error is not None and job.tries < RETRIES and not isinstance(error, FINAL):
             # e.g. the gradebook locked by a trainer's long write: try again shortly
             job.tries += 1
             job.notebook = None  # read the stored attempt afresh
@@ -216,6 +230,28 @@ class GradingWorker:
             self._jobs.pop((entry.learner, entry.module, entry.attempt), None)
         if error is not None:
             job.future.set_exception(error)
+            if not isinstance(error, (*FINAL, results.GradingFailed)):
+                self._retry_later(job)
         else:
             assert result is not None
             job.future.set_result(result)
+
+    def _retry_later(self, job: Job) -> None:
+        """Keep trying an entry that failed for now (e.g. a gradebook locked for a while by
+        formgrader), with back-off, instead of leaving it for the next start."""
+        delay = min(MAX_BACKOFF, RETRY_SECONDS * 2 ** job.tries)
+        again = Job(job.entry, None, Future(), tries=job.tries + 1)
+        key = (job.entry.learner, job.entry.module, job.entry.attempt)
+
+        def requeue() -> None:
+            if self._thread is None or not inbox.is_pending(self.root, *key):
+                return  # stopped, or graded meanwhile
+            with self._jobs_lock:
+                if key in self._jobs:
+                    return
+                self._jobs[key] = again
+            self._queue.put(again)
+
+        timer = threading.Timer(delay, requeue)
+        timer.daemon = True
+        timer.start()

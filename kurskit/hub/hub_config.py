@@ -57,7 +57,9 @@ def service_prefix(service: str) -> str:
 def hub_settings(project: Project, ports: HubPorts, db_url: str, admin_token: str,
                  env: dict[str, str], limits: PortalLimits | None = None) -> dict[str, Any]:
     """Everything the generated configuration sets (JSON-serialisable)."""
-    passed = {name: env[name] for name in PASSED_ON if name in env}
+    # and kurskit's own settings (allowed hosts, issuer, rate limit …) as the operator set them
+    passed = {name: value for name, value in env.items()
+              if name in PASSED_ON or name.startswith("KURSKIT_")}
     grading_url = f"http://127.0.0.1:{ports.grading}"
     public = f"http://127.0.0.1:{ports.public}"
     common = {**passed, deployment.ROOT: str(project.root), deployment.DB_URL: db_url,

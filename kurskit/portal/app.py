@@ -24,9 +24,13 @@ from traitlets import Bool, Dict, Enum, Int, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from kurskit import deployment
 from kurskit.portal import certificate_pages, hub_gate, pages, start_page
 
 # module pages show widgets only; every other lab extension is JavaScript each page parses
+# any request body, for every route (tornado reads up to 100 MB by default); the module
+# pages' calls stream theirs and stop at pages.BODY_LIMIT
+MAX_BODY = 1024 * 1024
 WIDGET_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
 
 
@@ -123,6 +127,12 @@ class PortalApp(Voila):
         settings["kurskit_max_sessions"] = self.max_sessions
         settings["kurskit_sessions"] = SessionCount(self.kernel_manager)
         settings["kurskit_module_view"] = self.module_view
+        # only the deployment's host names (DNS rebinding): jupyter_server's own host check
+        # for Voilà's handlers, the same list for the module pages
+        hosts = deployment.allowed_hosts()
+        settings["kurskit_allowed_hosts"] = hosts
+        settings["allow_remote_access"] = False
+        settings["local_hostnames"] = list(hosts)
         root, forced = Path(self.root_dir), self.module_view
         for env in {id(e): e for e in (settings.get("jinja2_env"),
                                        settings.get("voila_jinja2_env")) if e}.values():
@@ -132,6 +142,15 @@ class PortalApp(Voila):
             settings["kurskit_hub"] = hub_gate.HubGate()
             settings.setdefault("cookie_secret", os.urandom(32))  # OAuth state and cookie
         return settings
+
+    def listen(self) -> None:
+        listen = self.app.listen
+
+        def bounded(port: int, address: str = "", **kwargs: Any) -> Any:
+            return listen(port, address, max_body_size=MAX_BODY, **kwargs)
+
+        self.app.listen = bounded
+        super().listen()
 
     def init_handlers(self) -> list:
         voila = [(handler[0], CappedVoilaHandler, *handler[2:])

@@ -64,9 +64,12 @@ def my_courses() -> Flow[Any]:
     return (yield Request("GET", "/me/courses", timeout=30))
 
 
-def save_draft(module_id: str, answers: dict[str, Any]) -> Flow[Any]:
-    return (yield Request("PUT", f"/modules/{module_id}/draft", {"answers": answers},
-                          timeout=10))
+def save_draft(module_id: str, answers: dict[str, Any],
+               sequence: int | None = None) -> Flow[Any]:
+    body: dict[str, Any] = {"answers": answers}
+    if sequence is not None:  # the page's save counter: a late, older save is ignored
+        body["sequence"] = sequence
+    return (yield Request("PUT", f"/modules/{module_id}/draft", body, timeout=10))
 
 
 def check(module_id: str, qid: str, answer: Any) -> Flow[Any]:

@@ -96,8 +96,9 @@ def _read_page(release: Path, _mtime: int, _size: int) -> LessonPage:
 
 
 def render(page: LessonPage, *, api: str, overview: str, draft: dict[str, Any] | None,
-           rng: random.Random | None = None) -> str:
-    """The whole HTML page; `draft` (the service's draft, None if unreachable) fills it in."""
+           rng: random.Random | None = None, xsrf: str = "") -> str:
+    """The whole HTML page; `draft` (the service's draft, None if unreachable) fills it in;
+    `xsrf` is the token the page's calls send back (tornado's `xsrf_token`)."""
     rng = rng or random.Random()
     answers = (draft or {}).get("answers") or {}
     checks_left = (draft or {}).get("checks_left") or {}
@@ -116,7 +117,7 @@ def render(page: LessonPage, *, api: str, overview: str, draft: dict[str, Any] |
     return ENVIRONMENT.get_template("modul.html.j2").render(
         page=page, views=views, api=api, overview=overview, css=_static("lernseite.css"),
         script=_static("lernseite.js"),
-        service_down=draft is None, word_true=TRUE, word_false=FALSE)
+        service_down=draft is None, word_true=TRUE, word_false=FALSE, xsrf=xsrf)
 
 
 @lru_cache(maxsize=4)

@@ -8,7 +8,8 @@ into answers (`form_answers`) and call the grading service through the one clien
 (`client`), as the Voilà widgets do, answering with German HTML fragments (`feedback`).
 
 Identity is the deployment's, as for the widgets: the service's own (local mode), the
-trusted proxy's learner header passed on (header mode), or the server's hub token.
+trusted proxy's learner header passed on (header mode, `KURSKIT_IDENTITY=header` for the
+portal too; in any other mode a client's copy is dropped), or the server's hub token.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
-from tornado.web import HTTPError, RequestHandler
+from tornado import httputil
+from tornado.http1connection import HTTP1Connection
+from tornado.web import HTTPError, RequestHandler, stream_request_body
 
 from kurskit import deployment, layout
 from kurskit.portal import client, hub_gate
@@ -43,8 +46,15 @@ BODY_LIMIT = 256 * 1024  # a page's fields; the service refuses answers above it
 GRADE_WAIT = 120.0  # seconds the portal asks after a submission before it gives up waiting
 SERVICE_CALLS = 500  # calls to the grading service at once (see client.configure_portal)
 LOG = logging.getLogger("kurskit.portal")
+FOREIGN = "Diese Anfrage kommt nicht von der Seite der Lerneinheit."
 NOT_FOUND = ("Diese Lerneinheit gibt es im Lernportal nicht. Bitte wählen Sie sie in der "
              "Kursübersicht aus.")
+
+
+# framed by no other site (clickjacking); pages may frame nothing either
+SECURITY_HEADERS = {"Content-Security-Policy": "frame-ancestors 'self'",
+                    "X-Frame-Options": "SAMEORIGIN", "X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "same-origin"}
 
 
 def view_of(root: Path, path: str, forced: str | None = None) -> str:
@@ -70,12 +80,29 @@ def _views(views: Path, _mtime: int) -> dict[str, str]:
 
 
 class ModulePageBase(RequestHandler):
-    """Shared by the page and its calls: the module behind a portal path, the service."""
+    """Shared by the page and its calls: the module behind a portal path, the service.
+
+    Only the host names of the deployment are served (`KURSKIT_ALLOWED_HOSTS`): a page of
+    another site whose name resolves to this machine (DNS rebinding) gets 403.
+    """
 
     def initialize(self, root: Path, base_url: str) -> None:
         self.root, self.base_url = root, base_url
 
+    def set_default_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.set_header(name, value)
+
+    def prepare(self) -> None:
+        allowed = self.settings.get("kurskit_allowed_hosts") or deployment.allowed_hosts()
+        if deployment.host_name(self.request.host) not in allowed:
+            LOG.warning("refused a request for host %r (not in %s)", self.request.host,
+                        deployment.ALLOWED_HOSTS)
+            raise HTTPError(403, reason="Host not allowed")
+
     def module_page(self, path: str) -> tuple[LessonPage, str]:
+        if not layout.valid_relative_path(path):  # a NUL byte, an overlong name
+            raise HTTPError(404, reason="Unknown module")
         notebook = (self.root / path).resolve()
         if (not notebook.is_relative_to(self.root.resolve()) or notebook.suffix != ".ipynb"
                 or not notebook.is_file()):
@@ -93,10 +120,14 @@ class ModulePageBase(RequestHandler):
             return await client.acall(flow, {"Authorization": f"token {user.token}"})
         if self.settings.get("kurskit_hub"):
             raise ServiceError(401, "Sie sind nicht angemeldet.")
-        header = deployment.learner_header()
-        learner = self.request.headers.get_list(header)
-        # header mode: the trusted proxy named the learner; pass it on
-        forward = {header: learner[0] if len(learner) == 1 else ""} if learner else None
+        forward = None
+        if deployment.identity_mode() == "header":
+            # the trusted proxy in front of the portal named the learner (and stripped any
+            # copy a client sent); pass exactly that on. In any other mode a client's copy
+            # of the header is never passed on: identity is the deployment's.
+            header = deployment.learner_header()
+            learner = self.request.headers.get_list(header)
+            forward = {header: learner[0] if len(learner) == 1 else ""}
         return await client.acall(flow, forward)
 
 
@@ -119,11 +150,12 @@ class ModulePageHandler(ModulePageBase):
         self.set_header("Cache-Control", "no-store")  # the page carries the learner's answers
         self.write(render(
             page, api=f"{base}{layout.MODULE_PAGES}/{quote(path)}",
-            overview=f"{base}voila/tree/{quote(course)}" if course else base, draft=draft))
+            overview=f"{base}voila/tree/{quote(course)}" if course else base, draft=draft,
+            xsrf=self.xsrf_token.decode("ascii")))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        message = NOT_FOUND if status_code == 404 else (
+        message = NOT_FOUND if status_code == 404 else FOREIGN if status_code == 403 else (
             f"Die Lerneinheit kann gerade nicht angezeigt werden (Fehler {status_code}). "
             "Bitte versuchen Sie es gleich noch einmal.")
         self.finish(f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>'
@@ -132,22 +164,55 @@ class ModulePageHandler(ModulePageBase):
                     f"</main></body></html>")
 
 
+@stream_request_body
 class ModuleCallHandler(ModulePageBase):
-    """POST: the page's calls. JSON in (`{"felder": [[name, value], …]}`), JSON out."""
+    """POST: the page's calls. JSON in (`{"felder": [[name, value], …]}`), JSON out.
 
-    def check_xsrf_cookie(self) -> None:
-        """Same origin only: a form on another site must not act for the learner."""
+    A call changes the learner's state, so it must come from the module page itself:
+    tornado's XSRF token (cookie `_xsrf`, sent back as the header `X-XSRFToken` by the
+    page's script or as the form field `_xsrf` by a browser without JavaScript); a page
+    of another site cannot read it, and a request without it is refused, Origin or not.
+    The body streams in and is refused beyond BODY_LIMIT before it is buffered.
+    """
+
+    def prepare(self) -> None:
+        super().prepare()
+        connection = self.request.connection
+        if isinstance(connection, HTTP1Connection):  # a chunked body: cut off at the limit
+            connection.set_max_body_size(BODY_LIMIT)
         origin = self.request.headers.get("Origin")
-        if origin and urlsplit(origin).netloc != self.request.host:
-            raise HTTPError(403, reason="Cross-origin request")
+        if origin and (deployment.host_name(urlsplit(origin).netloc)
+                       not in (self.settings.get("kurskit_allowed_hosts")
+                               or deployment.allowed_hosts())):
+            raise HTTPError(403, reason="Cross-origin request")  # besides the token
+        declared = self.request.headers.get("Content-Length", "0")
+        if not declared.isdigit() or int(declared) > BODY_LIMIT:
+            raise HTTPError(413, reason="Request body too large")
+        self._chunks: list[bytes] = []
+        self._received = 0
+
+    def data_received(self, chunk: bytes) -> None:
+        self._received += len(chunk)
+        if self._received > BODY_LIMIT:  # pragma: no cover - tornado cuts off before
+            raise HTTPError(413, reason="Request body too large")
+        self._chunks.append(chunk)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        german = {403: "Diese Anfrage kommt nicht von der Seite der Lerneinheit.",
-                  404: NOT_FOUND}.get(status_code, refused(status_code))
+        german = {403: FOREIGN, 404: NOT_FOUND,
+                  413: "Die Antworten sind zu lang."}.get(status_code, refused(status_code))
         self.finish({"meldung": german})
 
     async def post(self, path: str, action: str, qid: str | None = None) -> None:
-        self.check_xsrf_cookie()
+        self.request.body = b"".join(self._chunks)
+        try:
+            httputil.parse_body_arguments(self.request.headers.get("Content-Type", ""),
+                                          self.request.body, self.request.body_arguments,
+                                          self.request.files, self.request.headers)
+        except httputil.HTTPInputError:  # e.g. a Content-Encoding: no form of the page
+            raise HTTPError(400, reason="Unreadable body") from None
+        for name, values in self.request.body_arguments.items():  # as tornado's own parse
+            self.request.arguments.setdefault(name, []).extend(values)
+        RequestHandler.check_xsrf_cookie(self)  # tornado's own: cookie and token agree
         page, _ = self.module_page(path)
         if not self.request.headers.get("Content-Type", "").startswith("application/json"):
             await self.post_without_script(page, path, action)
@@ -155,7 +220,8 @@ class ModuleCallHandler(ModulePageBase):
         try:
             answers = self.answers(page)
             if action == "entwurf":
-                await self.service(client.save_draft(page.module_id, answers))
+                await self.service(client.save_draft(page.module_id, answers,
+                                                     self.sequence()))
                 self.write({"gespeichert": True})  # the page tells the time, in its zone
             elif action == "pruefen" and qid in page.questions:
                 await self.check(page, qid, answers[qid])
@@ -175,8 +241,12 @@ class ModuleCallHandler(ModulePageBase):
         try:
             if action != "abgeben":
                 raise HTTPError(404, reason="Unknown call")
-            pairs = [(name, value.decode("utf-8")) for name, values in
-                     self.request.body_arguments.items() for value in values]
+            try:
+                pairs = [(name, value.decode("utf-8")) for name, values in
+                         self.request.body_arguments.items() for value in values
+                         if name != "_xsrf"]
+            except UnicodeDecodeError:
+                raise ServiceError(422, "Die Antworten enthalten ungültige Zeichen.") from None
             answers = self.answers(page, pairs)
             outcome = await self.grade(page, answers)
             body = (result_html(outcome, self.base_url) if outcome
@@ -188,10 +258,16 @@ class ModuleCallHandler(ModulePageBase):
                    f"{html.escape(page.title)} – Abgabe</title></head><body><main>"
                    f"<h1>{html.escape(page.title)}</h1>{body}{back}</main></body></html>")
 
+    def sequence(self) -> int | None:
+        """The page's save counter (`folge`), if it sent a sane one."""
+        try:
+            sent = json.loads(self.request.body).get("folge")
+        except (ValueError, AttributeError, RecursionError):
+            return None
+        return sent if isinstance(sent, int) and 0 <= sent <= 2**53 else None
+
     def answers(self, page: LessonPage,
                 pairs: list[tuple[str, str]] | None = None) -> dict[str, Any]:
-        if len(self.request.body) > BODY_LIMIT:
-            raise ServiceError(413, "Die Antworten sind zu lang.")
         try:
             if pairs is None:
                 sent = json.loads(self.request.body)["felder"]
@@ -200,7 +276,7 @@ class ModuleCallHandler(ModulePageBase):
                     raise TypeError
                 pairs = [(name, value) for name, value in sent]
             return answers_from_form(page.questions, pairs)
-        except (ValueError, KeyError, TypeError, FormRefused):
+        except (ValueError, KeyError, TypeError, RecursionError, FormRefused):
             raise ServiceError(422, "Die Antworten passen nicht zu dieser Lerneinheit. Bitte "
                                     "laden Sie die Seite neu.") from None
 

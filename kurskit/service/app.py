@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from kurskit.service.context import Services, ServiceSettings
-from kurskit.service.errors import BodyLimit, install_handlers
+from kurskit.service.errors import AllowedHosts, BodyLimit, install_handlers
 from kurskit.service.routes import certificates, me, modules, practice, submissions
 from kurskit.service.schemas import ErrorBody
 
@@ -33,17 +33,21 @@ DESCRIPTION = (
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
-def build_api(max_body_bytes: int = 64 * 1024, lifespan: Lifespan | None = None) -> FastAPI:
+def build_api(max_body_bytes: int = 64 * 1024, lifespan: Lifespan | None = None,
+              allowed_hosts: tuple[str, ...] | None = None) -> FastAPI:
     """The routes, models and refusal handlers; no catalogue, no grader."""
     app = FastAPI(lifespan=lifespan, title="kurskit grading service", version="1",
                   description=DESCRIPTION,
-                  responses={401: {"model": ErrorBody}, 413: {"model": ErrorBody},
+                  responses={400: {"model": ErrorBody}, 401: {"model": ErrorBody},
+                             403: {"model": ErrorBody}, 413: {"model": ErrorBody},
                              422: {"model": ErrorBody}})
     install_handlers(app, max_body_bytes)
     for router in (modules.router, submissions.router, practice.router, me.router,
                    certificates.router):
         app.include_router(router, prefix=API)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
+    if allowed_hosts is not None:
+        app.add_middleware(AllowedHosts, hosts=allowed_hosts)  # outermost: checked first
     return app
 
 
@@ -66,12 +70,14 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # the grader grades what a crash left in the inbox before anything new
+        # what interrupted writes left behind goes; then the grader grades what a crash
+        # left in the inbox before anything new
+        await run_in_threadpool(services.sweep_staging)
         await run_in_threadpool(services.grader.start)
         yield
         await run_in_threadpool(services.grader.stop)
 
-    app = build_api(settings.max_body_bytes, lifespan)
+    app = build_api(settings.max_body_bytes, lifespan, settings.allowed_hosts)
     app.state.services = services
     if settings.path_prefix:
         app.add_middleware(ServicePrefix, prefix=settings.path_prefix)

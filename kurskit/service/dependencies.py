@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from kurskit.authoring.catalog import Module
+from kurskit.authoring.literals import is_unicode_text
 from kurskit.authoring.questions import AnswerRefused, normalize_answer
 from kurskit.service.context import Services
 from kurskit.service.errors import Refusal
@@ -52,6 +53,9 @@ KnownModule = Annotated[Module, Depends(known_module)]
 def validated_answers(module: Module, answers: dict[str, Any]) -> dict[str, Any]:
     """Every question's answer, normalized (None when unanswered), or a 422 refusal."""
     known = {e.qid: e for e in module.notebook.exercises}
+    if not all(is_unicode_text(qid) for qid in answers):
+        raise Refusal(422, "invalid_answer", "a question id contains a lone UTF-16 surrogate "
+                      "(not valid Unicode)", "Die Abgabe enthält ungültige Zeichen.")
     unknown = sorted(set(answers) - set(known))
     if unknown:
         raise Refusal(422, "unknown_question",

@@ -67,6 +67,10 @@ class DraftRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     answers: dict[str, Any]
+    sequence: int | None = Field(
+        None, ge=0, le=2**53,
+        description="the page's save counter (e.g. its clock in ms, rising): a save older "
+        "than the kept draft's is ignored, so a slow save never overwrites a newer one")
 
 
 class Draft(BaseModel):

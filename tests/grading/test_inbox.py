@@ -1,6 +1,8 @@
 """The inbox: an acknowledged submission is on disk, queued, until its grade is recorded."""
 
 import json
+from dataclasses import asdict
+from datetime import UTC, datetime
 
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
@@ -51,3 +53,45 @@ def test_an_unsafe_learner_id_is_refused_before_anything_is_written(tmp_path, no
     with pytest.raises(ValueError, match="invalid learner id"):
         inbox.accept(tmp_path, "../anna", "m", "01-kurz.ipynb", notebook, {})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_crash_inside_accept_leaves_no_attempt_that_nobody_grades(tmp_path, notebook,
+                                                                    monkeypatch):
+    """Issue 13 item 10: attempt and entry appear together or not at all."""
+    from kurskit import durable
+    from kurskit.grading import results
+
+    def crash(path, data, durable=True):  # the machine stops at the inbox entry's write
+        raise OSError("power loss")
+
+    monkeypatch.setattr(durable, "replace", crash)
+    with pytest.raises(OSError):
+        inbox.accept(tmp_path, "anna", "m", "01-kurz.ipynb", notebook, {})
+    monkeypatch.undo()
+    assert not results.attempt_state(tmp_path, "anna", "m", 1).exists
+    assert inbox.pending(tmp_path) == []
+    assert list(layout.inbox_dir(tmp_path).glob("*.json")) == []
+
+
+def test_an_entry_whose_attempt_never_appeared_is_skipped_and_dropped_when_old(tmp_path):
+    entry = inbox.Entry("anna", "m", 3, "01.ipynb", "2020-01-01T00:00:00+00:00")
+    fresh = inbox.Entry("anna", "m", 4, "01.ipynb", datetime.now(UTC).isoformat())
+    layout.inbox_dir(tmp_path).mkdir(parents=True)
+    for queued in (entry, fresh):
+        (layout.inbox_dir(tmp_path) / queued.name).write_text(json.dumps(asdict(queued)))
+    assert inbox.pending(tmp_path) == []
+    assert not (layout.inbox_dir(tmp_path) / entry.name).exists()
+    assert (layout.inbox_dir(tmp_path) / fresh.name).exists()  # perhaps still being stored
+
+
+def test_the_ten_thousandth_attempt_follows_attempt_9999(tmp_path, notebook):
+    from kurskit.grading import attempts
+
+    for number in (9999, 10000):
+        folder = layout.attempt_dir(tmp_path, "anna", "m", number)
+        folder.mkdir(parents=True)
+        (folder / "timestamp.txt").write_text("x")
+    attempt, _ = inbox.accept(tmp_path, "anna", "m", "01-kurz.ipynb", notebook, {})
+    assert attempt.number == 10001
+    assert [layout.attempt_number(p) for p in attempts.list_attempts(
+        tmp_path, "anna", "m")] == [9999, 10000, 10001]

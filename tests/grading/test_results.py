@@ -55,3 +55,37 @@ def test_a_stored_result_is_what_the_status_and_the_listing_show(tmp_path, modul
     assert results.attempt_state(tmp_path, "anna", module.id, 1).result == stored
     (summary,) = results.summaries(tmp_path, "anna", module.id)
     assert (summary.attempt, summary.score, summary.max_score) == (1, 2.0, 7.0)
+
+
+def test_a_result_emptied_by_a_power_loss_answers_no_500(tmp_path, module):
+    """Issue 13 item 10: a damaged result.json reads as not graded, never as a crash."""
+    _, entry = inbox.accept(tmp_path, "anna", module.id, "02.ipynb", new_notebook(), {})
+    (entry.attempt_path(tmp_path) / layout.RESULT).write_text("", "utf-8")
+    state = results.attempt_state(tmp_path, "anna", module.id, 1)
+    assert state.exists and state.result is None and not state.failed  # still queued
+    assert [s.score for s in results.summaries(tmp_path, "anna", module.id)] == [None]
+
+
+def test_the_result_is_synced_before_the_inbox_entry_goes(tmp_path, module, monkeypatch):
+    from kurskit import durable
+
+    synced = []
+    real_replace = durable.replace
+    monkeypatch.setattr(durable, "replace", lambda path, data, durable=True: (
+        synced.append((path.name, durable)), real_replace(path, data, durable=durable))[1])
+    _, entry = inbox.accept(tmp_path, "anna", module.id, "02.ipynb", new_notebook(), {})
+    graded = GradeResult(module.id, "anna", 2.0, 7.0, {})
+    from kurskit.grading.gradebook_writer import Recorded
+
+    results.store_result(_Catalog(module), tmp_path, entry,
+                         Recorded(score=2.0, max_score=7.0, grades={}), 0.1)
+    assert (layout.RESULT, True) in synced
+    assert graded.score == results.read_stored(entry.attempt_path(tmp_path)).score
+
+
+class _Catalog:
+    def __init__(self, module):
+        self._module = module
+
+    def module(self, module_id):
+        return self._module if module_id == self._module.id else None

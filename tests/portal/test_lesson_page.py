@@ -23,7 +23,7 @@ class Controls(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag in ("input", "select", "textarea"):
+        if tag in ("input", "select", "textarea") and attributes.get("type") != "hidden":
             self.controls.append({"tag": tag, **attributes})
         elif tag == "label" and attributes.get("for"):
             self.labelled.add(attributes["for"])

@@ -203,16 +203,47 @@ def state_of(project):
     return digest.hexdigest()
 
 
+class PageVisit:
+    """A client that opened a module page: its cookie jar holds the page's `_xsrf` cookie,
+    and `token` the XSRF token the page carries (as the page's own script sends it)."""
+
+    def __init__(self, page_url: str, headers: dict[str, str] | None = None) -> None:
+        import http.cookiejar
+        import re
+
+        self.headers = headers or {}
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.page = self.open(urllib.request.Request(page_url, headers=self.headers))[1]
+        found = re.search(r'name="_xsrf" value="([^"]+)"', self.page)
+        assert found, "the module page carries no XSRF token"
+        self.token = found.group(1)
+
+    def open(self, request):
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    def post(self, url, body: bytes, content_type="application/json", origin=None,
+             token: bool = True, host=None):
+        request = urllib.request.Request(url, data=body, method="POST",
+                                         headers={"Content-Type": content_type, **self.headers})
+        if token and content_type == "application/json":
+            request.add_header("X-XSRFToken", self.token)
+        elif token:
+            request.data = body + b"&_xsrf=" + self.token.encode()
+        if origin:
+            request.add_header("Origin", origin)
+        if host:
+            request.add_header("Host", host)
+        return self.open(request)
+
+
 def post(url, body: bytes, content_type="application/json", origin=None):
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": content_type})
-    if origin:
-        request.add_header("Origin", origin)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8")
+    """Post as the module page does: opened first, the page's XSRF token sent back."""
+    return PageVisit(url.rsplit(".ipynb", 1)[0] + ".ipynb").post(url, body, content_type, origin)
 
 
 @pytest.mark.parametrize("suffix, body, content_type, origin, status", [
@@ -278,16 +309,18 @@ def test_many_learners_behind_a_trusted_proxy_keep_their_own_drafts(tmp_path_fac
 
     project = make_project(tmp_path_factory.mktemp("kopf") / "projekt", FIXTURES / "courses")
     release_all(project)
-    with serve_portal(project, LEARNER, service_env={"KURSKIT_IDENTITY": "header"}) as running:
+    header_mode = {"KURSKIT_IDENTITY": "header"}
+    with serve_portal(project, LEARNER, service_env=header_mode,
+                      portal_env=header_mode) as running:
         url = running.page_url("beispiel-01-kurz")
 
         def page_as(learner, method="GET", body=None):
-            request = urllib.request.Request(url + ("/entwurf" if body else ""), data=body,
-                                             method=method,
-                                             headers={"X-Kurskit-Learner": learner,
-                                                      "Content-Type": "application/json"})
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.read().decode("utf-8")
+            visit = PageVisit(url, {"X-Kurskit-Learner": learner})
+            if body:
+                status, text = visit.post(url + "/entwurf", body)
+                assert status == 200, text
+                return text
+            return visit.page
 
         page_as("anna", "POST", b'{"felder": [["frist", "0"]]}')
         assert 'value="0" checked' in page_as("anna")

@@ -33,7 +33,9 @@ CHECKS = [status_code_conformance, content_type_conformance, response_schema_con
 def service_app(released_example):
     app = create_app(ServiceSettings(courses_dir=released_example.courses,
                                      grading_root=released_example.grading,
-                                     identity=LocalIdentity("anna")))
+                                     identity=LocalIdentity("anna"),
+                                     # the host name of schemathesis' in-process client
+                                     allowed_hosts=("testserver", "localhost")))
     with TestClient(app):  # runs the lifespan: the grading worker is up
         yield app
 

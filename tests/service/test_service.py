@@ -10,6 +10,7 @@ from kurskit.service.app import ServiceSettings, create_app
 from kurskit.service.identity import LocalIdentity
 
 pytestmark = pytest.mark.nbgrader
+LOCAL = "http://localhost"  # a host name the service serves (see KURSKIT_ALLOWED_HOSTS)
 MODULE = "beispiel-01-kurz"
 RIGHT = {"frist": "72 Stunden", "grundsaetze": ["Zweckbindung", "Datenminimierung"],
          "rechtsgrundlagen": {"Bauantrag prüfen": "lit. e – öffentliche Aufgabe",
@@ -21,7 +22,7 @@ def client(released_example):
     settings = ServiceSettings(courses_dir=released_example.courses,
                                grading_root=released_example.grading,
                                identity=LocalIdentity("anna"))
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(settings), base_url=LOCAL) as test_client:
         test_client.root = released_example.grading
         yield test_client
 
@@ -223,14 +224,14 @@ def test_drafts_keep_valid_answers_and_survive_a_new_service(client, released_ex
     settings = ServiceSettings(courses_dir=released_example.courses,
                                grading_root=released_example.grading,
                                identity=LocalIdentity("anna"))
-    with TestClient(create_app(settings)) as restarted:  # a restarted service still has it
+    with TestClient(create_app(settings), base_url=LOCAL) as restarted:  # still has it
         draft = restarted.get(url).json()
         assert draft["answers"] == {"frist": "72 Stunden"} and draft["saved_at"]
         assert draft["checks_left"] == {"frist": 2, "grundsaetze": 2, "rechtsgrundlagen": 2}
     other = ServiceSettings(courses_dir=released_example.courses,
                             grading_root=released_example.grading,
                             identity=LocalIdentity("bernd"))
-    with TestClient(create_app(other)) as bernd:  # drafts are per learner
+    with TestClient(create_app(other), base_url=LOCAL) as bernd:  # drafts are per learner
         assert bernd.get(url).json()["answers"] == {}
 
 
@@ -288,7 +289,7 @@ def test_a_huge_body_without_content_length_is_refused(client):
 # --- acknowledgement, 202 and restarts --------------------------------------------------
 
 def make_client(project, identity=None, **settings):
-    return TestClient(create_app(ServiceSettings(
+    return TestClient(base_url=LOCAL, app=create_app(ServiceSettings(
         courses_dir=project.courses, grading_root=project.grading,
         identity=identity or LocalIdentity("anna"), **settings)))
 
@@ -382,7 +383,7 @@ def test_submissions_arriving_together_share_one_gradebook_transaction(released_
             if not inbox.pending(root):
                 break
             service.get("/api/v1/health")
-        assert service.app.state.services.grader.batches == [12]
+        assert list(service.app.state.services.grader.batches) == [12]
     assert len(ledger(root)) == 12
 
 

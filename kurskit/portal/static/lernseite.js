@@ -19,6 +19,7 @@
   function fields(qid) {
     var pairs = [];
     new FormData(form).forEach(function (value, name) {
+      if (name === '_xsrf') { return; }
       if (!qid || name === qid || name.indexOf(qid + '::') === 0) { pairs.push([name, value]); }
     });
     return pairs;
@@ -67,7 +68,8 @@
   function post(path, body, keepalive) {
     return fetch(api + path, {
       method: 'POST', credentials: 'same-origin', keepalive: !!keepalive,
-      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json',
+        'X-XSRFToken': form.elements._xsrf ? form.elements._xsrf.value : '' },
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
@@ -79,9 +81,11 @@
     }, function () { throw new Error(OFFLINE); });
   }
 
+  var sequence = Date.now();  // rising save counter: a late, older save is ignored
   function saveDraft(keepalive) {
     if (timer !== null) { clearTimeout(timer); timer = null; }
-    return post('/entwurf', { felder: fields() }, keepalive).then(function () {
+    sequence = Math.max(sequence + 1, Date.now());
+    return post('/entwurf', { felder: fields(), folge: sequence }, keepalive).then(function () {
       if (saved) {
         var time = new Date().toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit' });
         saved.innerHTML = '<em>Zwischengespeichert um ' + time + ' Uhr.</em>';

@@ -51,7 +51,8 @@ def check(question_id: str, body: CheckRequest, who: Learner, module: KnownModul
 def save_draft(body: DraftRequest, who: Learner, module: KnownModule,
                context: Context) -> Draft:
     """Keep the answers given so far; only valid answers to known questions are kept."""
-    saved = drafts.save(context.root, who, module, validated_answers(module, body.answers))
+    saved = drafts.save(context.root, who, module, validated_answers(module, body.answers),
+                        sequence=body.sequence)
     return Draft(**asdict(saved))
 
 

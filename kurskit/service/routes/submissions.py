@@ -6,8 +6,9 @@ import asyncio
 import logging
 from concurrent.futures import Future
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from nbformat import NotebookNode
@@ -31,6 +32,7 @@ from kurskit.service.schemas import (
 )
 
 API = "/api/v1"
+MAX_PAGE = 100  # attempts listed per call
 log = logging.getLogger("kurskit.service")
 router = APIRouter()
 
@@ -40,7 +42,7 @@ router = APIRouter()
              responses={202: {"model": SubmissionPending,
                               "description": "stored, still being graded: poll `status_url`"},
                         404: {"model": ErrorBody}, 409: {"model": ErrorBody},
-                        500: {"model": ErrorBody}})
+                        429: {"model": ErrorBody}, 500: {"model": ErrorBody}})
 async def submit(body: SubmissionRequest, who: Learner, module: KnownModule,
                  context: Context) -> SubmissionResult | JSONResponse:
     """Store the answers as a new attempt, grade it, return score and feedback.
@@ -50,6 +52,14 @@ async def submit(body: SubmissionRequest, who: Learner, module: KnownModule,
     the grade for a few seconds (201 with the result); if grading takes longer it
     answers 202 with a `status_url` to poll.
     """
+    wait = context.submissions.retry_after(who)
+    if wait > 0:
+        raise Refusal(429, "too_many_submissions", f"more than "
+                      f"{context.settings.submit_rate} submissions a minute; retry in "
+                      f"{wait:.0f} s", "Sie haben in kurzer Zeit sehr oft abgegeben. Bitte "
+                      "warten Sie eine Minute und versuchen Sie es dann noch einmal.",
+                      headers={"Retry-After": str(max(1, round(wait)))})
+
     def store() -> tuple[Attempt, Entry, NotebookNode]:
         answers = validated_answers(module, body.answers)
         try:
@@ -70,10 +80,18 @@ async def submit(body: SubmissionRequest, who: Learner, module: KnownModule,
         return attempt, entry, notebook
 
     attempt, entry, notebook = await run_in_threadpool(store)
-    # acknowledged: the attempt and its inbox entry are on disk
-    future = context.grader.submit(entry, notebook)
+    # acknowledged: the attempt and its inbox entry are on disk. Handing it to the grader
+    # may wait (a grading process that restarts), so never on the event loop; and whatever
+    # fails from here on, the attempt is stored: the answer is its status URL, never a 500
+    # that invites a duplicate submission
+    try:
+        future = await run_in_threadpool(context.grader.submit, entry, notebook)
+    except Exception as error:
+        log.error("attempt %s of %s is stored, but the grader did not take it: %s",
+                  attempt.number, module.id, error)
+        future = Future()
     answer = await _wait_for_result(module, attempt.number, attempt.timestamp, future,
-                                    context.settings.wait_seconds)
+                                    context.settings.wait_seconds, acknowledged=True)
     return await _presented(answer, module, who, context)
 
 
@@ -123,27 +141,35 @@ async def submission_status(attempt: int, who: Learner, module: KnownModule,
 
 @router.get("/modules/{module_id}/submissions", response_model=list[AttemptInfo],
             responses={404: {"model": ErrorBody}})
-def attempts(who: Learner, module: KnownModule, context: Context) -> list[AttemptInfo]:
+def attempts(who: Learner, module: KnownModule, context: Context,
+             offset: Annotated[int, Query(ge=0, le=10**7)] = 0,
+             limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE) -> list[AttemptInfo]:
+    """The caller's attempts, oldest first, a page at a time (`offset`, `limit`)."""
     return [AttemptInfo(attempt=s.attempt, submitted_at=s.submitted_at, score=s.score,
                         max_score=s.max_score)
-            for s in results.summaries(context.root, who, module.id)]
+            for s in results.summaries(context.root, who, module.id, offset, limit)]
 
 
 async def _wait_for_result(module: Module, attempt: int, submitted_at: datetime,
-                           future: Future[SubmissionResult],
-                           seconds: float) -> SubmissionResult | JSONResponse:
-    """The result if it comes within `seconds`, else 202 with where to ask again."""
+                           future: Future[SubmissionResult], seconds: float,
+                           acknowledged: bool = False) -> SubmissionResult | JSONResponse:
+    """The result if it comes within `seconds`, else 202 with where to ask again.
+
+    `acknowledged`: the answer to the submission itself, which is 201 or 202 whatever
+    happens to the grading (the status URL then tells how it went)."""
     waiting = asyncio.wrap_future(future)
     done, _ = await asyncio.wait({waiting}, timeout=seconds)  # never cancels the grading
+    pending = JSONResponse(status_code=202, content=SubmissionPending(
+        module=module.id, attempt=attempt, submitted_at=submitted_at,
+        status_url=f"{API}/modules/{module.id}/submissions/{attempt}").model_dump(mode="json"))
     if not done:
-        pending = SubmissionPending(
-            module=module.id, attempt=attempt, submitted_at=submitted_at,
-            status_url=f"{API}/modules/{module.id}/submissions/{attempt}")
-        return JSONResponse(status_code=202, content=pending.model_dump(mode="json"))
+        return pending
     try:
         return waiting.result()
     except Exception as error:
         log.error("attempt %s of %s: grading failed: %s", attempt, module.id, error)
+        if acknowledged:
+            return pending
         raise Refusal(500, "grading_failed", f"attempt {attempt} was stored but grading "
                       "failed; a trainer can regrade it (kurskit grade)",
                       GRADING_FAILED_DE) from None
