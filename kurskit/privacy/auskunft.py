@@ -6,7 +6,11 @@ answers and result, drafts, „Prüfen“ counters, certificates, audit-log entr
 them, and what the registry says about each data type), `uebersicht.html` (the same in
 German, readable in any browser) and `dateien/` (the learner's files as stored, e.g. the
 submitted notebooks). The places come from `kurskit.privacy.subject`, the same finder
-erasure uses.
+erasure uses. What the grading side derives from a submission carries the module's answer
+key (autograded copies restore the hidden tests; feedback and stored results hold the
+explanations): those copies stay out and results lose their explanations — the learner's
+answers, points and comments are all in `data.json`, and the Auskunft is no way round
+the module's review point.
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ from kurskit.privacy.subject import Holdings, UnknownLearner, holdings
 
 FORMAT = 1
 # what Art. 15 Abs. 1 lit. e–g DSGVO asks besides the data: source and rights
+# folders of the grading side whose copies of a submission carry the module's key
+WITH_KEY = ("autograded", "feedback")
+LEFT_OUT = ("Nicht beigefügt: die bewerteten Kopien Ihrer Abgaben (Ordner autograded und "
+            "feedback). Sie enthalten die Tests und Erläuterungen des Moduls, also den "
+            "Lösungsschlüssel; Ihre Antworten, Punkte und Kommentare stehen vollständig oben.")
 SOURCE = ("Von Ihnen selbst (Antworten, Entwürfe, „Prüfen“) und aus der Bewertung (Punkte "
           "aus den Tests der Module, Punkte und Kommentare von Trainerinnen und Trainern); "
           "Name und E-Mail-Adresse tragen Trainerinnen und Trainer ein.")
@@ -56,8 +65,9 @@ def export_learner(grading: Path, catalog: Catalog, learner: str, output: Path, 
         archive.writestr("uebersicht.html", overview_html(data))
         for files in held.files.values():
             for path in files:
-                if not path.name.endswith(".lock"):  # kurskit's lock files hold nothing
-                    archive.write(path, f"dateien/{path.relative_to(grading)}")
+                shared = _shared_copy(grading, path)
+                if shared is not None:
+                    archive.writestr(f"dateien/{path.relative_to(grading)}", shared)
     durable.replace(output, buffer.getvalue())
     audit.record(grading, "privacy-export", subject=learner, who=who, now=moment,
                  details={"file": output.name, "attempts": len(data["versuche"])})
@@ -99,19 +109,38 @@ def collect(grading: Path, catalog: Catalog, held: Holdings, registry: Registry,
         "zertifikate": _certificates(grading, learner),
         "zertifikate_hinweis": "Zertifikate über bestandene Kurse, mit Prüfcode und Status.",
         "protokoll": audit.about(grading, learner),
-        "herkunft": SOURCE, "rechte": RIGHTS,
+        "herkunft": SOURCE, "rechte": RIGHTS, "nicht_beigefuegt": LEFT_OUT,
     }
 
 
 def _certificates(grading: Path, learner: str) -> list[dict[str, Any]]:
     from kurskit.qualification import certificates
 
-    if not layout.gradebook_file(grading).is_file():
+    if not nbgrader_course.has_gradebook(grading):
         return []
     return [{"pruefcode": c.code, "kurs": c.course_title, "name": c.holder,
              "ausgestellt": c.issued_on, "gueltig_bis": c.valid_until, "status": c.status(),
              "widerrufen": c.revoked_at, "widerrufsgrund": c.revoked_reason}
             for c in certificates.of_learner(grading, learner)]
+
+
+def _shared_copy(grading: Path, path: Path) -> bytes | None:
+    """The file as the zip holds it; None for what stays out (locks, copies with the key)."""
+    if path.name.endswith(".lock") or path.relative_to(grading).parts[0] in WITH_KEY:
+        return None
+    if path.name == layout.RESULT:
+        result = _without_explanations(durable.read_json(path, None))
+        return json.dumps(result, ensure_ascii=False, indent=1).encode("utf-8")
+    return path.read_bytes()
+
+
+def _without_explanations(result: Any) -> Any:
+    """A stored result without the explanations (they name the right answers)."""
+    if isinstance(result, dict) and isinstance(result.get("questions"), list):
+        result = {**result, "questions": [
+            {k: v for k, v in q.items() if k != "feedback"} if isinstance(q, dict) else q
+            for q in result["questions"]]}
+    return result
 
 
 def _attempt(grading: Path, folder: Path, titles: dict[str, str]) -> dict[str, Any]:
@@ -121,7 +150,7 @@ def _attempt(grading: Path, folder: Path, titles: dict[str, str]) -> dict[str, A
             "versuch": layout.attempt_number(folder),
             "abgegeben": stamp.read_text("utf-8").strip() if stamp.is_file() else None,
             "antworten": durable.read_json(folder / layout.ANSWERS, {}),
-            "ergebnis": durable.read_json(folder / layout.RESULT, None),
+            "ergebnis": _without_explanations(durable.read_json(folder / layout.RESULT, None)),
             "ordner": f"dateien/{folder.relative_to(grading)}"}
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kurskit import layout
+from kurskit import nbgrader_course
 from kurskit.authoring.catalog import Catalog
 from kurskit.qualification import certificates
 from kurskit.qualification.certificates import Certificate
@@ -24,7 +24,7 @@ def quotas(grading_root: Path, catalog: Catalog, learners_by_module: dict[str, s
            min_group: int, today: date | None = None) -> list[dict[str, Any]]:
     today = today or datetime.now(UTC).date()
     held: list[Certificate] = (certificates.every(grading_root)
-                               if layout.gradebook_file(grading_root).is_file() else [])
+                               if nbgrader_course.has_gradebook(grading_root) else [])
     found = []
     for course in catalog.courses:
         if not course.mandatory:

@@ -11,6 +11,7 @@ import pytest
 from privacy_fixtures import ANNA, add_work_in_progress, own_copy
 
 from conftest import LEARNER_NAMES
+from kurskit import layout
 from kurskit.cli import main
 from kurskit.privacy import audit
 
@@ -25,6 +26,11 @@ def project(graded_example, tmp_path):
 @pytest.mark.nbgrader
 def test_the_auskunft_holds_everything_about_the_learner(project, tmp_path):
     output = tmp_path / "auskunft-anna.zip"
+    # a stored result as the grading worker writes it: with the author's explanation
+    explanation = "Die Meldung muss binnen 72 Stunden bei der Aufsichtsbehörde sein."
+    stored = layout.attempt_dir(project.grading, ANNA, "beispiel-01-kurz", 1) / layout.RESULT
+    stored.write_text(json.dumps({"module": "beispiel-01-kurz", "score": 4.0, "questions": [
+        {"qid": "frist", "points": 1.0, "correct": True, "feedback": explanation}]}))
     assert main(["--root", str(project.root), "privacy", "export", ANNA,
                  "--output", str(output), "--actor", "trainerin-mueller"]) == 0
     with zipfile.ZipFile(output) as archive:
@@ -48,8 +54,18 @@ def test_the_auskunft_holds_everything_about_the_learner(project, tmp_path):
     assert data["zertifikate"] == [] and "Prüfcode" in data["zertifikate_hinweis"]
     assert {t["id"] for t in data["datenarten"]} >= {"attempts", "drafts", "audit"}
     assert "dateien/attempts/lern-q7-anna/beispiel-01-kurz/0001/01-kurz.ipynb" in names
-    assert "dateien/autograded/lern-q7-anna/beispiel-01-kurz/01-kurz.ipynb" in names
+    assert "dateien/submitted/lern-q7-anna/beispiel-01-kurz/01-kurz.ipynb" in names
     assert not [n for n in names if n.endswith(".lock")]
+    # no way round the review point: the graded copies (hidden tests restored) stay out,
+    # and no result in it holds the explanations that name the right answers
+    assert not [n for n in names if n.startswith(("dateien/autograded/", "dateien/feedback/"))]
+    assert "Lösungsschlüssel" in data["nicht_beigefuegt"]
+    with zipfile.ZipFile(output) as archive:
+        for name in names:
+            blob = archive.read(name).decode("utf-8", errors="replace")
+            assert "HIDDEN TESTS" not in blob and explanation not in blob, name
+    assert attempts[("beispiel-01-kurz", 1)]["ergebnis"]["questions"] == [
+        {"qid": "frist", "points": 1.0, "correct": True}]
     # nobody else's data
     others = [w for learner, ns in LEARNER_NAMES.items() if learner != ANNA
               for w in (learner, *ns)]
