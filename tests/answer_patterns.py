@@ -22,7 +22,7 @@ def right(exercise: Exercise) -> Any:
 def wrong(exercise: Exercise) -> Any:
     """A valid answer that earns nothing."""
     spec, solution = exercise.spec, exercise.solution
-    kind = spec.kind
+    kind = KINDS[spec.kind].answer_kind  # an interactive element answers like a plain kind
     if kind == "single_choice":
         return next(o for o in spec.choices["options"] if o != solution)
     if kind == "multiple_choice":
@@ -51,9 +51,10 @@ def partly(exercise: Exercise) -> Any:
     spec, solution = exercise.spec, exercise.solution
     if exercise.check_options.get("points") is None:
         return wrong(exercise)
-    if spec.kind == "multiple_choice":
+    kind = KINDS[spec.kind].answer_kind
+    if kind == "multiple_choice":
         return list(solution)[: max(1, len(solution) - 1)] if len(solution) > 1 else []
-    if spec.kind in ("true_false", "matching"):
+    if kind in ("true_false", "matching"):
         keep = max(1, len(solution) - 1)  # all but one right: e.g. 3 of 4 → 1.5 of 2
         flipped = wrong(exercise)
         return {k: (v if i < keep else flipped[k]) for i, (k, v) in enumerate(solution.items())}

@@ -38,8 +38,7 @@ def answer(question: Any, exercise: Any, right: bool, statement_role: str = "gro
         question.get_by_role("textbox").fill("Sehr geehrte Frau Berg, ...")
 
 
-def pruefen_reveals_no_explanation(page: Any, questions: Any,
-                                             exercises: list[Any]) -> None:
+def pruefen_reveals_no_explanation(page: Any, questions: Any, exercises: list[Any]) -> None:
     """„Prüfen“ on the first (rightly answered) question: right or wrong, and no
     explanation at all — not even its own: an explanation names the answer, and it comes
     only at the review point (module passed or last attempt)."""
