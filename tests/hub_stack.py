@@ -80,6 +80,16 @@ class HubStack:
     def page_url(self, module_id: str = MODULE) -> str:
         return f"{self.url}/services/portal/lernen/{self.page_path(module_id)}"
 
+    def page_token(self, session: requests.Session, module_id: str = MODULE) -> dict[str, str]:
+        """The header a module page's script sends with its calls (the page's XSRF token)."""
+        found = re.search(r'name="_xsrf" value="([^"]+)"',
+                          session.get(self.page_url(module_id)).text)
+        assert found, "the module page carries no XSRF token"
+        return {"X-XSRFToken": found.group(1)}
+
+    def voila_url(self, module_id: str = MODULE) -> str:
+        return f"{self.url}/services/portal/voila/render/{self.page_path(module_id)}"
+
     def api(self, path: str) -> str:
         return f"{self.url}/services/grading/api/v1{path}"
 

@@ -74,7 +74,12 @@ class CappedVoilaHandler(TornadoVoilaHandler):
         limit = self.settings["kurskit_max_sessions"]
         if limit > 0 and len(self.settings["kurskit_sessions"]) >= limit:
             raise HTTPError(503, reason="Portal full")
-        await super().get(path=path)
+        user = hub_gate.hub_user(self)  # hub mode: the kernel this page starts is theirs
+        opener = hub_gate.OPENER.set(user.name if user is not None else None)
+        try:
+            await super().get(path=path)
+        finally:
+            hub_gate.OPENER.reset(opener)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         if status_code == 503:
@@ -111,6 +116,7 @@ class PortalApp(Voila):
                                     or any(size > 0 for size in self.pools.values()))
         if self.hub:
             self.voila_configuration.prelaunch_hook = hub_gate.kernel_token
+            self.voila_configuration.multi_kernel_manager_class = hub_gate.OwnedKernelManager
         self.voila_configuration.preheat_kernel = preheat
         self.voila_configuration.default_pool_size = self.pool_size
         configured = self.voila_configuration

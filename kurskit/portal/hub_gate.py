@@ -12,9 +12,11 @@ with the caller's own OAuth token, which the hub lets act there for that user on
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.httputil import url_concat
 from tornado.web import HTTPError, RequestHandler
 from tornado.websocket import WebSocketHandler
@@ -23,6 +25,8 @@ from kurskit import deployment
 
 # roles are hub groups (see kurskit.hub.hub_config)
 TRAINER, MANAGER = "trainer", "fuehrung"
+# the hub user whose page is starting a kernel (set around Voilà's page handler)
+OPENER: ContextVar[str | None] = ContextVar("kurskit_kernel_opener", default=None)
 
 
 @dataclass(frozen=True)
@@ -95,12 +99,43 @@ def guarded(handler: type[RequestHandler]) -> type[RequestHandler]:
                     return
                 raise HTTPError(403, reason="Not logged in")
             self.kurskit_user = user
+            kernel = self.path_kwargs.get("kernel_id")
+            if kernel is not None and not owns(self, kernel, user):
+                # a widget kernel holds its learner's token: only that learner reaches it
+                raise HTTPError(403, reason="Not your kernel")
             result = super().prepare()
             if result is not None:
                 await result
 
     Guarded.__name__ = Guarded.__qualname__ = f"Hub{handler.__name__}"
     return Guarded
+
+
+class OwnedKernelManager(AsyncMappingKernelManager):
+    """Voilà's kernel manager in hub mode, remembering whose page started each kernel
+    (Voilà's `multi_kernel_manager_class`): its websocket, queries and deletion are for
+    that learner only."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.owners: dict[str, str] = {}
+
+    async def start_kernel(  # type: ignore[override]  # the async manager's own
+            self, *args: Any, **kwargs: Any) -> str:
+        kernel_id = await super().start_kernel(*args, **kwargs)
+        opener = OPENER.get()
+        if opener is not None:
+            self.owners[kernel_id] = opener
+        return str(kernel_id)
+
+    def remove_kernel(self, kernel_id: str) -> Any:
+        self.owners.pop(kernel_id, None)
+        return super().remove_kernel(kernel_id)
+
+
+def owns(handler: RequestHandler, kernel_id: str, user: HubUser) -> bool:
+    manager = handler.settings.get("kernel_manager")
+    return getattr(manager, "owners", {}).get(kernel_id) == user.name
 
 
 def hub_user(handler: RequestHandler) -> HubUser | None:

@@ -51,7 +51,8 @@ def test_a_learner_reaches_only_their_own_drafts_attempts_and_results(hub_stack:
     page = stack.page_url()
 
     # anna works: a draft through the portal, a submission through the API with her token
-    saved = anna.post(f"{page}/entwurf", json={"felder": [["frist", "1"]]})  # 72 Stunden
+    saved = anna.post(f"{page}/entwurf", json={"felder": [["frist", "1"]]},  # 72 Stunden
+                      headers=stack.page_token(anna))
     assert saved.status_code == 200, saved.text
     submitted = anna.post(stack.api(f"/modules/{MODULE}/submissions"),
                           json={"answers": FULL}, headers=as_anna)
@@ -75,7 +76,7 @@ def test_a_learner_reaches_only_their_own_drafts_attempts_and_results(hub_stack:
                         json={"answers": {}, "learner": "anna"}, headers=forged)
     assert in_body.status_code == 422
     bert_saved = bert.post(f"{page}/entwurf", json={"felder": [["frist", "0"]]},  # 24 Stunden
-                           headers={"X-Kurskit-Learner": "anna"})
+                           headers={"X-Kurskit-Learner": "anna", **stack.page_token(bert)})
     assert bert_saved.status_code == 200
     own = bert.get(stack.api(f"/modules/{MODULE}/draft"), headers=as_bert).json()
     assert own["answers"] == {"frist": "24 Stunden"}  # the forged header counted for nothing
@@ -144,3 +145,22 @@ def test_a_learner_at_a_trainer_address_is_refused(hub_stack: HubStack):
     assert progress.status_code == 403 and "vorbehalten" in progress.text
     start = anna.get(f"{stack.url}/services/portal/").text
     assert "Formgrader" not in start and "Fortschritt" not in start
+
+
+def test_a_widget_kernel_is_reachable_only_by_the_learner_who_opened_it(hub_stack: HubStack):
+    """The Voilà view's kernel holds its learner's token: another learner who learns its id
+    reaches neither its websocket nor its queries nor its deletion."""
+    stack = hub_stack
+    anna, bert = stack.login("anna"), stack.login("bert")
+    page = anna.get(stack.voila_url(), timeout=120)
+    assert page.status_code == 200, page.text[-2000:]
+    kernel = re.search(r'"kernelId": "([0-9a-f-]{36})"', page.text)
+    assert kernel, "the Voilà page names no kernel"
+    base = f"{stack.url}/services/portal"
+    for path in (f"/api/kernels/{kernel.group(1)}/channels", f"/api/kernels/{kernel.group(1)}"):
+        assert bert.get(base + path).status_code == 403, path
+    assert bert.delete(f"{base}/api/kernels/{kernel.group(1)}",
+                       headers=stack.page_token(bert)).status_code == 403
+    # anna herself gets through to the websocket handler (which then wants an upgrade)
+    assert anna.get(f"{base}/api/kernels/{kernel.group(1)}/channels").status_code not in (
+        403, 404)
