@@ -88,7 +88,7 @@ def test_the_service_with_kurskit_db_url_records_submissions_in_postgres(on_post
     settings = ServiceSettings(courses_dir=on_postgres.courses,
                                grading_root=on_postgres.grading,
                                identity=LocalIdentity("lern-pg-olga"), grading_process=False)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://localhost") as client:
         answer = client.post("/api/v1/modules/beispiel-01-kurz/submissions",
                              json={"answers": FULL})
         assert answer.status_code == 201, answer.text

@@ -33,7 +33,7 @@ def with_settings(project, **settings):
 def service(project):
     settings = ServiceSettings(courses_dir=project.courses, grading_root=project.grading,
                                identity=LocalIdentity("anna"))
-    return TestClient(create_app(settings))
+    return TestClient(create_app(settings), base_url="http://localhost")
 
 
 def files(root):

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.nbgrader
 def service(project, learner="anna"):
     return TestClient(create_app(ServiceSettings(
         courses_dir=project.courses, grading_root=project.grading,
-        identity=LocalIdentity(learner))))
+        identity=LocalIdentity(learner))), base_url="http://localhost")
 
 
 @pytest.fixture(scope="module")
