@@ -2,6 +2,7 @@
 `message_de`, files and gradebook untouched, no staging file left behind (issue 13)."""
 
 import os
+import threading
 import time
 
 import pytest
@@ -158,12 +159,14 @@ class SlowGrader:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
+        self.entered = threading.Event()
 
     def start(self) -> None: ...
 
     def stop(self) -> None: ...
 
     def submit(self, entry, notebook):
+        self.entered.set()
         time.sleep(self.seconds)
         raise RuntimeError("the grading process did not start")
 
@@ -179,20 +182,23 @@ def test_a_blocked_grader_neither_stalls_other_requests_nor_turns_into_a_500(rel
     app = create_app(ServiceSettings(courses_dir=released_once.courses,
                                      grading_root=released_once.grading,
                                      identity=LocalIdentity("blockiert"), wait_seconds=0.5))
-    app.state.services.grader = SlowGrader(2.0)
+    grader = SlowGrader(6.0)
+    app.state.services.grader = grader
 
     async def scenario():
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=LOCAL) as http:
+            started = time.monotonic()
             submitted = asyncio.create_task(http.post(
                 f"/api/v1/modules/{MODULE}/submissions", json={"answers": RIGHT}))
-            await asyncio.sleep(0.2)  # the submission is in the grader's hand-over now
-            started = time.monotonic()
+            while not grader.entered.is_set():  # the submission is in the hand-over now
+                await asyncio.sleep(0.05)
             draft = await http.get(f"/api/v1/modules/{MODULE}/draft")
             return draft, time.monotonic() - started, await submitted
 
     draft, seconds, submitted = asyncio.run(scenario())
-    assert draft.status_code == 200 and seconds < 1.0, seconds
+    # submitted, handed over and a draft answered while the hand-over still blocks (6 s)
+    assert draft.status_code == 200 and seconds < 3.0, seconds
     assert submitted.status_code == 202, submitted.text
     body = submitted.json()
     assert body["status_url"] == f"/api/v1/modules/{MODULE}/submissions/{body['attempt']}"
