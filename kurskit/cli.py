@@ -8,23 +8,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kurskit import deployment, nbgrader_course, start
+from kurskit import cli_records, deployment, nbgrader_course, start
 from kurskit.authoring.catalog import load_catalog
+from kurskit.cli_shared import actor_option as _actor_option
+from kurskit.cli_shared import progress as _progress
+from kurskit.cli_shared import project_of as _project
 from kurskit.hub import accounts, hub_config, run
 from kurskit.layout import Project, gradebook_file, portal_path
 from kurskit.release import build, check
 from kurskit.reporting import competences, progress
-
-
-def _project(args: argparse.Namespace) -> Project:
-    project = Project(Path(args.root).resolve()) if args.root else Project.from_env()
-    if not project.courses.is_dir():
-        raise SystemExit(f"error: {project.root} has no courses/ folder (use --root)")
-    return project
-
-
-def _progress(message: str) -> None:
-    print(f"… {message}", file=sys.stderr, flush=True)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -179,93 +171,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_privacy_export(args: argparse.Namespace) -> int:
-    from kurskit.privacy import auskunft
-    from kurskit.privacy.subject import InvalidLearner, UnknownLearner
-
-    project = _project(args)
-    try:
-        path = auskunft.export_learner(project.grading, load_catalog(project.courses),
-                                       args.learner, Path(args.output), who=args.actor)
-    except InvalidLearner as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except (UnknownLearner, FileExistsError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"Auskunft for {args.learner}: {path}")
-    return 0
-
-
-def cmd_privacy_erase(args: argparse.Namespace) -> int:
-    from kurskit.privacy import erasure
-    from kurskit.privacy.subject import InvalidLearner, UnknownLearner
-
-    project = _project(args)
-    try:
-        result = erasure.erase(project.grading, args.learner,
-                               confirm=args.yes and not args.dry_run, who=args.actor)
-    except InvalidLearner as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except UnknownLearner as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    for line in erasure.describe(result):
-        print(line)
-    if not result.done:
-        print("dry run: nothing changed; pass --yes (without --dry-run) to erase")
-    return 0
-
-
-def cmd_privacy_retention(args: argparse.Namespace) -> int:
-    from kurskit.privacy import retention
-
-    project = _project(args)
-    result = retention.apply(project.grading, load_catalog(project.courses),
-                             dry_run=args.dry_run, who=args.actor, progress=_progress)
-    for line in retention.describe(result):
-        print(line)
-    return 0
-
-
-def cmd_certificates_list(args: argparse.Namespace) -> int:
-    from kurskit.qualification import certificates
-
-    for cert in certificates.every(_project(args).grading):
-        print(f"{cert.code}  {cert.status():<7}  {cert.issued_on}  {cert.course}  "
-              f"{cert.learner}")
-    return 0
-
-
-def cmd_certificates_revoke(args: argparse.Namespace) -> int:
-    from kurskit.privacy import audit
-    from kurskit.qualification import certificates
-
-    project = _project(args)
-    try:
-        cert = certificates.revoke(project.grading, args.code, args.reason)
-    except (certificates.UnknownCertificate, ValueError) as error:
-        print(f"error: no certificate {args.code!r} ({error})", file=sys.stderr)
-        return 1
-    audit.record(project.grading, "certificate-revoke", subject=cert.learner, who=args.actor,
-                 details={"code": cert.code, "reason": args.reason})
-    print(f"{cert.code}: revoked ({cert.revoked_reason})")
-    return 0
-
-
-def _certificates_parser(commands: Any) -> None:
-    group = commands.add_parser("certificates", help="list or revoke course certificates")
-    actions = group.add_subparsers(dest="certificates_command", required=True)
-    list_cmd = actions.add_parser("list", help="every certificate with its status")
-    list_cmd.set_defaults(func=cmd_certificates_list)
-    revoke_cmd = actions.add_parser("revoke", help="revoke a certificate, with a reason")
-    revoke_cmd.add_argument("code", metavar="CODE")
-    revoke_cmd.add_argument("--reason", required=True, help="shown on the verification page")
-    _actor_option(revoke_cmd)
-    revoke_cmd.set_defaults(func=cmd_certificates_revoke)
-
-
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="kurskit", description="Course kit: lint, build and serve kurskit courses.")
@@ -314,8 +219,8 @@ def parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--output", required=True, help="the CSV file to write (new)")
     _actor_option(export_cmd)
     export_cmd.set_defaults(func=cmd_export)
-    _privacy_parser(commands)
-    _certificates_parser(commands)
+    cli_records.privacy_parser(commands)
+    cli_records.certificates_parser(commands)
 
     _start_parser(commands)
     _users_parser(commands)
@@ -370,36 +275,6 @@ def _users_parser(commands: Any) -> None:
     add_cmd.set_defaults(func=cmd_users_add)
     list_cmd = actions.add_parser("list", help="every account with its role")
     list_cmd.set_defaults(func=cmd_users_list)
-
-
-def _actor_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--actor", help="the staff account recorded in the audit log "
-                         "(default: $KURSKIT_ACTOR, else the operating-system user)")
-
-
-def _privacy_parser(commands: Any) -> None:
-    privacy = commands.add_parser(
-        "privacy", help="data protection: Auskunft (Art. 15), erasure (Art. 17), retention")
-    actions = privacy.add_subparsers(dest="privacy_command", required=True)
-    auskunft_cmd = actions.add_parser(
-        "export", help="everything about one learner: data.json + German uebersicht.html")
-    auskunft_cmd.add_argument("learner", metavar="LEARNER")
-    auskunft_cmd.add_argument("--output", required=True, help="the .zip file to write (new)")
-    _actor_option(auskunft_cmd)
-    auskunft_cmd.set_defaults(func=cmd_privacy_export)
-    erase_cmd = actions.add_parser(
-        "erase", help="erase one learner everywhere; without --yes only list what would go")
-    erase_cmd.add_argument("learner", metavar="LEARNER")
-    erase_cmd.add_argument("--yes", action="store_true", help="really erase")
-    erase_cmd.add_argument("--dry-run", action="store_true", help="only list (the default)")
-    _actor_option(erase_cmd)
-    erase_cmd.set_defaults(func=cmd_privacy_erase)
-    retention_cmd = actions.add_parser(
-        "retention", help="delete what the registry's retention rules say is due (daily)")
-    retention_cmd.add_argument("--dry-run", action="store_true",
-                               help="only report what would be deleted")
-    _actor_option(retention_cmd)
-    retention_cmd.set_defaults(func=cmd_privacy_retention)
 
 
 def main(argv: list[str] | None = None) -> int:

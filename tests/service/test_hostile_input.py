@@ -1,6 +1,7 @@
 """Hostile bodies and ids against the real service: a clean 4xx refusal with `message` and
 `message_de`, files and gradebook untouched, no staging file left behind (issue 13)."""
 
+import concurrent.futures
 import os
 import threading
 import time
@@ -196,7 +197,9 @@ def test_a_blocked_grader_neither_stalls_other_requests_nor_turns_into_a_500(rel
             draft = await http.get(f"/api/v1/modules/{MODULE}/draft")
             return draft, time.monotonic() - started, await submitted
 
-    draft, seconds, submitted = asyncio.run(scenario())
+    # a loop of its own, in a thread: an earlier browser test's Playwright may hold this one's
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        draft, seconds, submitted = pool.submit(asyncio.run, scenario()).result()
     # submitted, handed over and a draft answered while the hand-over still blocks (6 s)
     assert draft.status_code == 200 and seconds < 3.0, seconds
     assert submitted.status_code == 202, submitted.text
