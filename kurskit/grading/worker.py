@@ -21,14 +21,15 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from kurskit import layout
+from kurskit import layout, nbgrader_course
 from kurskit.authoring.catalog import Catalog
 from kurskit.grading import attempts, inbox, results
-from kurskit.grading.fast_path import grade_notebook
+from kurskit.grading.fast_path import Graded
 from kurskit.grading.gradebook_writer import GradebookWriter, Record, Recorded
 from kurskit.grading.hidden_tests import GradingTimedOut
 from kurskit.grading.inbox import Entry
-from kurskit.grading.module_version import NotFastGradable
+from kurskit.grading.isolation import GradingCrashed, Task, grade_isolated
+from kurskit.grading.module_version import ModuleVersion, NotFastGradable
 from kurskit.grading.notebook_files import notebook_from_json, notebook_json
 from kurskit.grading.results import SubmissionResult
 
@@ -36,7 +37,14 @@ log = logging.getLogger("kurskit.worker")
 MAX_BATCH = 100
 RETRIES, RETRY_SECONDS = 3, 1.0  # a failed grading is tried again after 1, 2, 3 s
 GRADING_SECONDS = 10.0  # the author's tests of one submission, unless the module says
-FINAL = (NotFastGradable, GradingTimedOut)  # failures that trying again cannot mend
+
+
+class AutogradeFailed(Exception):
+    """The fast path refused a submission and `nbgrader autograde` could not grade it."""
+
+
+# failures that trying again cannot mend
+FINAL = (NotFastGradable, GradingTimedOut, GradingCrashed, AutogradeFailed)
 MAX_BACKOFF = 300.0  # then again and again, waiting twice as long each time, up to this
 
 
@@ -142,8 +150,71 @@ class GradingWorker:
 
     def _grade(self, writer: GradebookWriter, batch: list[Job]) -> None:
         started = time.perf_counter()
-        records: list[Record] = []
-        graded_jobs: list[Job] = []
+        prepared = self._prepare(writer, batch)
+        records: list[tuple[Job, Record]] = []
+        refused: list[tuple[int, NotFastGradable]] = []
+        tasks = [Task(version, notebook, self._time_limit(job.entry.module))
+                 for job, _, version, notebook in prepared]
+        # each submission's hidden tests in a forked child: nothing they change outlives it
+        for index, outcome in grade_isolated(tasks):
+            if index is None:  # a slow one is still running: record what is graded so far
+                self._commit(writer, records, started)
+                records = []
+            elif isinstance(outcome, NotFastGradable):
+                refused.append((index, outcome))
+            else:
+                self._graded(prepared[index], outcome, records)
+        self._commit(writer, records, started)
+        records = []
+        for index, refusal in refused:  # they need a kernel: nbgrader autograde grades them
+            self._graded(prepared[index], self._autograde(prepared[index][0].entry, refusal),
+                         records)
+        self._commit(writer, records, started)
+
+    def _graded(self, prepared: tuple[Job, str, ModuleVersion, NotebookNode],
+                outcome: Graded | Exception | None, records: list[tuple[Job, Record]]) -> None:
+        job, timestamp, version, _ = prepared
+        entry = job.entry
+        if not isinstance(outcome, Graded):
+            log.error("grading %s failed: %s", entry.name, outcome)
+            self._finish(job, error=outcome or GradingCrashed("no outcome"))
+            return
+        module = self.catalog.module(entry.module)
+        method = module.policy.grading_method if module else "highest"
+        assert outcome.notebook is not None
+        job.autograded = notebook_json(outcome.notebook)
+        records.append((job, Record(entry.learner, version, timestamp, outcome,
+                                    attempt=entry.attempt, method=method)))
+
+    def _commit(self, writer: GradebookWriter, graded: list[tuple[Job, Record]],
+                started: float) -> None:
+        """Record graded submissions in one transaction, then answer each."""
+        if not graded:
+            return
+        results = writer.record([record for _, record in graded])
+        self.batches.append(len(graded))
+        seconds = time.perf_counter() - started
+        for (job, _), result in zip(graded, results, strict=True):
+            if isinstance(result, Exception):
+                self._finish(job, error=result)
+            elif result is None:
+                log.info("attempt %s is in the ledger already; not grading it again",
+                         job.entry.name)
+                self._finish(job, recorded=None)
+            else:
+                try:  # nbgrader's current submission is the attempt the gradebook counts
+                    if result.counted:
+                        attempts.make_current(self.root, job.entry.stored_attempt(self.root),
+                                              job.autograded, selected=True)
+                except OSError as error:
+                    log.error("placing %s for nbgrader failed: %s", job.entry.name, error)
+                self._finish(job, recorded=result, seconds=seconds)
+
+    def _prepare(self, writer: GradebookWriter, batch: list[Job]
+                 ) -> list[tuple[Job, str, ModuleVersion, NotebookNode]]:
+        """Each job's timestamp, module version and notebook; an attempt the ledger has
+        already, or one that cannot be read, is finished here."""
+        prepared = []
         done_before: dict[tuple[str, str], set[tuple[int, str]]] = {}
         for job in batch:
             entry = job.entry
@@ -159,14 +230,7 @@ class GradingWorker:
                 notebook = job.notebook
                 if notebook is None:  # written by inbox.accept, so no schema check needed
                     notebook = notebook_from_json((folder / entry.notebook).read_text("utf-8"))
-                # `notebook` is now autograded
-                graded = grade_notebook(version, notebook, self._time_limit(entry.module))
-                module = self.catalog.module(entry.module)
-                method = module.policy.grading_method if module else "highest"
-                records.append(Record(entry.learner, version, timestamp, graded,
-                                      attempt=entry.attempt, method=method))
-                job.autograded = notebook_json(notebook)
-                graded_jobs.append(job)
+                prepared.append((job, timestamp, version, notebook))
             except AlreadyGraded:
                 log.info("attempt %s was graded before a restart; not grading it again",
                          entry.name)
@@ -174,25 +238,24 @@ class GradingWorker:
             except Exception as error:
                 log.error("grading %s failed: %s", entry.name, error)
                 self._finish(job, error=error)
-        results = writer.record(records)
-        if records:
-            self.batches.append(len(records))
-        seconds = time.perf_counter() - started
-        for job, result in zip(graded_jobs, results, strict=True):
-            if isinstance(result, Exception):
-                self._finish(job, error=result)
-            elif result is None:
-                log.info("attempt %s is in the ledger already; not grading it again",
-                         job.entry.name)
-                self._finish(job, recorded=None)
-            else:
-                try:  # nbgrader's current submission is the attempt the gradebook counts
-                    if result.counted:
-                        attempts.make_current(self.root, job.entry.stored_attempt(self.root),
-                                              job.autograded, selected=True)
-                except OSError as error:
-                    log.error("placing %s for nbgrader failed: %s", job.entry.name, error)
-                self._finish(job, recorded=result, seconds=seconds)
+        return prepared
+
+    def _autograde(self, entry: Entry, refusal: NotFastGradable) -> Graded | Exception:
+        """A submission the fast path refuses (code in an answer cell, a cell the learner
+        added): `nbgrader autograde` grades it, in a scratch course; its grades are then
+        recorded as the fast path's are."""
+        module = self.catalog.module(entry.module)
+        if module is None:
+            return results.GradingFailed(f"module {entry.module!r} left the catalogue")
+        log.info("%s: %s; grading it with nbgrader autograde", entry.name, refusal)
+        try:
+            done = nbgrader_course.autograde_apart(
+                self.root, module, entry.learner, entry.attempt_path(self.root),
+                seconds=self._time_limit(entry.module))
+        except Exception as error:  # nbgrader's own message names the cause
+            return AutogradeFailed(f"{refusal}; nbgrader autograde failed too: {error}")
+        return Graded(dict(done.auto_scores), dict(done.auto_comments),
+                      notebook_from_json(done.notebook))
 
     def _time_limit(self, module_id: str) -> float:
         """Seconds the author's tests of one submission may run (module metadata
