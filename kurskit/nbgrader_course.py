@@ -247,3 +247,56 @@ def learner_submissions(root: Path, learner: str) -> dict[str, CurrentSubmission
             for s in student.submissions}
         book.db.commit()
     return found
+
+
+@dataclass
+class Autograded:
+    """What `nbgrader autograde` recorded for one submission notebook."""
+
+    auto_scores: dict[str, float | None]  # grade id → score
+    auto_comments: dict[str, str | None]  # grade id → comment
+    notebook: str  # the autograded notebook (JSON)
+
+
+def autograde_apart(root: Path, module: Module, learner: str, submission: Path,
+                    *, seconds: float | None = None) -> Autograded:
+    """`nbgrader autograde` of one stored submission (a folder with the notebook and
+    timestamp.txt) in a scratch course beside `root`, built from `root`'s configuration and
+    source notebook; `root`'s gradebook and folders are not touched, so the caller records
+    the grades as it records every other (the gradebook writer: ledger, counted attempt).
+
+    `seconds`: nbgrader's time limit per cell (`Execute.timeout`)."""
+    import tempfile
+
+    from nbgrader.api import Gradebook
+    from nbgrader.apps import NbGraderAPI
+
+    with tempfile.TemporaryDirectory(prefix="kurskit-autograde-") as tmp:
+        scratch = Path(tmp)
+        if layout.config_file(root).is_file():
+            shutil.copy2(layout.config_file(root), layout.config_file(scratch))
+        shutil.copytree(layout.source_dir(root, module.id), layout.source_dir(scratch, module.id))
+        submitted = layout.submitted_dir(scratch, learner, module.id)
+        submitted.mkdir(parents=True)
+        for name in (module.filename, layout.TIMESTAMP):
+            shutil.copy2(submission / name, submitted / name)
+        config = load_config(scratch)
+        url = f"sqlite:///{layout.gradebook_file(scratch).resolve()}"
+        config.CourseDirectory.db_url = url  # never the deployment's database
+        if seconds is not None:
+            config.Execute.timeout = max(1, round(seconds))
+        venv_on_path()
+        nbgrader = NbGraderAPI(config=config)
+        _ensure_ok(nbgrader.generate_assignment(module.id, force=True, create=True),
+                   f"nbgrader generate_assignment {module.id} (scratch course)")
+        _ensure_ok(nbgrader.autograde(module.id, learner, force=True, create=True),
+                   f"nbgrader autograde {module.id} for {learner}")
+        with Gradebook(url) as gradebook:
+            graded = gradebook.find_submission_notebook(Path(module.filename).stem, module.id,
+                                                        learner)
+            scores = {g.name: (None if g.auto_score is None else float(g.auto_score))
+                      for g in graded.grades}
+            comments = {c.name: c.auto_comment for c in graded.comments}
+        text = (layout.autograded_dir(scratch, learner, module.id) / module.filename
+                ).read_text("utf-8")
+    return Autograded(scores, comments, text)

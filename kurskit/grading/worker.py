@@ -19,6 +19,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 from nbformat import NotebookNode
 
 from kurskit import layout, nbgrader_course
@@ -255,7 +256,7 @@ class GradingWorker:
         except Exception as error:  # nbgrader's own message names the cause
             return AutogradeFailed(f"{refusal}; nbgrader autograde failed too: {error}")
         return Graded(dict(done.auto_scores), dict(done.auto_comments),
-                      notebook_from_json(done.notebook))
+                      nbformat.reads(done.notebook, as_version=4))  # nbgrader wrote it
 
     def _time_limit(self, module_id: str) -> float:
         """Seconds the author's tests of one submission may run (module metadata
