@@ -29,11 +29,12 @@ from nbformat import NotebookNode
 from kurskit.grading.fast_path import Graded, grade_notebook
 from kurskit.grading.hidden_tests import GradingTimedOut
 from kurskit.grading.module_version import ModuleVersion, NotFastGradable
-from kurskit.grading.notebook_files import notebook_from_json, notebook_json
+from kurskit.grading.notebook_files import notebook_json
 
 PARALLEL = 2  # children at once: the machine's second core, and one slot for a hanging one
 GRACE = 2.0  # seconds after the time limit before a child is killed
-TICK = 0.5  # a slow child: the caller hears so after this long, and records the others
+UNLIMITED = 300.0  # a task without a time limit: its child is killed after this long
+TICK = 2.0  # a slow child: the caller hears so after this long, and records the others
 
 
 class GradingCrashed(Exception):
@@ -44,6 +45,8 @@ class GradingError(RuntimeError):
     """The fast path failed inside the child for another reason (type and message kept)."""
 
 
+# the grades (their notebook left out) and the autograded notebook's JSON, or the failure
+Outcome = tuple[Graded, str] | Exception
 _KNOWN = {"NotFastGradable": NotFastGradable, "GradingTimedOut": GradingTimedOut}
 
 
@@ -51,7 +54,7 @@ _KNOWN = {"NotFastGradable": NotFastGradable, "GradingTimedOut": GradingTimedOut
 class Task:
     version: ModuleVersion
     notebook: NotebookNode  # the submission, as read; the child grades its own copy
-    seconds: float
+    seconds: float | None  # the module's time limit (None: only the child's UNLIMITED)
 
 
 @dataclass
@@ -64,9 +67,10 @@ class _Child:
 
 
 def grade_isolated(tasks: list[Task], parallel: int = PARALLEL
-                   ) -> Iterator[tuple[int, Graded | Exception] | tuple[None, None]]:
-    """Grade each task in a child of its own; yields (task's index, the Graded or why it
-    failed) as each ends, and (None, None) after every `TICK` in which none ended."""
+                   ) -> Iterator[tuple[int, Outcome] | tuple[None, None]]:
+    """Grade each task in a child of its own; yields (task's index, (the grades, the
+    autograded notebook's JSON) or why it failed) as each ends, and (None, None) after
+    every `TICK` in which none ended."""
     waiting = list(enumerate(tasks))
     running: dict[int, _Child] = {}
     with selectors.DefaultSelector() as selector:
@@ -114,29 +118,33 @@ def _fork(index: int, task: Task) -> _Child:
         finally:
             os._exit(status)
     os.close(write_end)
-    return _Child(pid, read_end, index, time.monotonic() + task.seconds + GRACE)
+    return _Child(pid, read_end, index,
+                  time.monotonic() + (task.seconds or UNLIMITED) + GRACE)
 
 
 def _grade_in_child(task: Task, fd: int) -> None:
     gc.disable()  # short-lived: a collection would only copy the parent's pages
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    text = ""
     try:
         graded = grade_notebook(task.version, task.notebook, task.seconds)
         assert graded.notebook is not None
-        answer = {"scores": graded.auto_scores, "comments": graded.auto_comments,
-                  "notebook": notebook_json(graded.notebook)}
+        answer: dict[str, object] = {"scores": graded.auto_scores,
+                                     "comments": graded.auto_comments}
+        text = notebook_json(graded.notebook)
     except Exception as error:
         answer = {"error": type(error).__name__, "message": str(error)}
-    data = json.dumps(answer).encode("utf-8")
+    # one line of JSON, then the autograded notebook as it is to be stored
     with os.fdopen(fd, "wb") as pipe:
-        pipe.write(data)
+        pipe.write(json.dumps(answer).encode("utf-8") + b"\n" + text.encode("utf-8"))
 
 
-def _collect(child: _Child, task: Task) -> Graded | Exception:
+def _collect(child: _Child, task: Task) -> Outcome:
     os.close(child.fd)
     _, status = os.waitpid(child.pid, 0)
+    head, _, text = b"".join(child.chunks).partition(b"\n")
     try:
-        answer = json.loads(b"".join(child.chunks).decode("utf-8"))
+        answer = json.loads(head.decode("utf-8"))
     except ValueError:
         answer = None
     if not isinstance(answer, dict):
@@ -148,8 +156,8 @@ def _collect(child: _Child, task: Task) -> Graded | Exception:
         if kind is not None:
             return kind(answer["message"])
         return GradingError(f"{answer['error']}: {answer['message']}")
-    return Graded(auto_scores=answer["scores"], auto_comments=answer["comments"],
-                  notebook=notebook_from_json(answer["notebook"]))
+    return (Graded(auto_scores=answer["scores"], auto_comments=answer["comments"]),
+            text.decode("utf-8"))
 
 
 def _kill(child: _Child, task: Task) -> Exception:
@@ -157,8 +165,8 @@ def _kill(child: _Child, task: Task) -> Exception:
     os.waitpid(child.pid, 0)
     os.close(child.fd)
     return GradingTimedOut(f"the hidden tests of {task.version.assignment!r} ran longer than "
-                           f"{task.seconds:g} s (grading_seconds in the module's metadata); "
-                           "the grading child was killed")
+                           f"{task.seconds or UNLIMITED:g} s (grading_seconds in the module's "
+                           "metadata); the grading child was killed")
 
 
 def _exit_reason(status: int) -> str:

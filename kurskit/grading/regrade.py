@@ -1,8 +1,9 @@
 """`kurskit grade`: regrade stored submissions with the fast path, on every core, resumably.
 
 For each module it takes nbgrader's current submissions (`grading/submitted/<learner>/
-<module>/`, the newest attempt of each learner), grades them in a process pool and
-records them in the gradebook in group commits. Each commit also writes a journal row
+<module>/`, the newest attempt of each learner), grades each in a forked child of its own
+(`isolation`, as the service's worker does; `workers` at once) and records them in the
+gradebook in group commits. Each commit also writes a journal row
 (learner, module, module version, submission timestamp), so a run that was interrupted
 resumes where it stopped; `restart=True` forgets the journal of the chosen modules.
 
@@ -15,16 +16,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kurskit import layout
 from kurskit.grading import attempts
-from kurskit.grading.fast_path import Graded, grade_notebook
+from kurskit.grading.fast_path import Graded
 from kurskit.grading.gradebook_writer import GradebookWriter, Record
+from kurskit.grading.isolation import Outcome, Task, grade_isolated
 from kurskit.grading.module_version import ModuleVersion, NotFastGradable
-from kurskit.grading.notebook_files import notebook_json, read_notebook
+from kurskit.grading.notebook_files import read_notebook
 
 BATCH = 64
 
@@ -53,19 +54,13 @@ def submitted_modules(root: Path) -> list[str]:
                    for m in learner.iterdir() if m.is_dir()})
 
 
-def _grade_task(task: _Task) -> tuple[Graded, str] | str:
-    """In a pool worker: (grades without the notebook, autograded JSON) or a failure reason."""
-    try:
-        path = Path(task.folder) / f"{task.version.notebook}.ipynb"
-        graded = grade_notebook(task.version, read_notebook(path))
-    except NotFastGradable as error:
-        return f"{error}; grade it with `nbgrader autograde`"
-    except Exception as error:  # reported per submission, the run goes on
-        return f"{type(error).__name__}: {error}"
-    assert graded.notebook is not None
-    text = notebook_json(graded.notebook)
-    graded.notebook = None  # the JSON travels back, not the object tree
-    return graded, text
+def _outcome(outcome: Outcome) -> tuple[Graded, str] | str:
+    """(grades, autograded JSON) or a failure reason."""
+    if isinstance(outcome, NotFastGradable):
+        return f"{outcome}; grade it with `nbgrader autograde`"
+    if isinstance(outcome, Exception):  # reported per submission, the run goes on
+        return f"{type(outcome).__name__}: {outcome}"
+    return outcome
 
 
 def regrade(root: Path, modules: list[str] | None = None, *, restart: bool = False,
@@ -153,12 +148,25 @@ def _submissions(root: Path, module: str, notebook: str,
 
 def _graded(tasks: list[_Task], workers: int | None,
             ) -> Iterator[tuple[Graded, str] | str]:
+    """Each submission in a forked child of its own (`isolation`), `workers` at once: what
+    one submission's hidden tests change never reaches the next."""
     count = workers or os.cpu_count() or 1
-    if count <= 1 or len(tasks) < 2 * BATCH:
-        yield from map(_grade_task, tasks)  # a pool costs more than it saves here
-        return
-    with ProcessPoolExecutor(count) as pool:
-        yield from pool.map(_grade_task, tasks, chunksize=16)
+    for start in range(0, len(tasks), BATCH):
+        chunk = tasks[start:start + BATCH]
+        outcomes: dict[int, Outcome] = {}
+        readable: list[tuple[int, Task]] = []
+        for index, task in enumerate(chunk):
+            try:
+                notebook = read_notebook(Path(task.folder) / f"{task.version.notebook}.ipynb")
+            except Exception as error:  # reported per submission, the run goes on
+                outcomes[index] = error
+            else:
+                readable.append((index, Task(task.version, notebook, None)))
+        for position, outcome in grade_isolated([t for _, t in readable], count):
+            if position is not None and outcome is not None:
+                outcomes[readable[position][0]] = outcome
+        for index in range(len(chunk)):
+            yield _outcome(outcomes[index])
 
 
 def report_table(reports: dict[str, ModuleReport]) -> str:

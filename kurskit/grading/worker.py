@@ -19,7 +19,6 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 from nbformat import NotebookNode
 
 from kurskit import layout, nbgrader_course
@@ -29,9 +28,9 @@ from kurskit.grading.fast_path import Graded
 from kurskit.grading.gradebook_writer import GradebookWriter, Record, Recorded
 from kurskit.grading.hidden_tests import GradingTimedOut
 from kurskit.grading.inbox import Entry
-from kurskit.grading.isolation import GradingCrashed, Task, grade_isolated
+from kurskit.grading.isolation import GradingCrashed, Outcome, Task, grade_isolated
 from kurskit.grading.module_version import ModuleVersion, NotFastGradable
-from kurskit.grading.notebook_files import notebook_from_json, notebook_json
+from kurskit.grading.notebook_files import notebook_from_json
 from kurskit.grading.results import SubmissionResult
 
 log = logging.getLogger("kurskit.worker")
@@ -173,18 +172,17 @@ class GradingWorker:
         self._commit(writer, records, started)
 
     def _graded(self, prepared: tuple[Job, str, ModuleVersion, NotebookNode],
-                outcome: Graded | Exception | None, records: list[tuple[Job, Record]]) -> None:
+                outcome: Outcome | None, records: list[tuple[Job, Record]]) -> None:
         job, timestamp, version, _ = prepared
         entry = job.entry
-        if not isinstance(outcome, Graded):
+        if not isinstance(outcome, tuple):
             log.error("grading %s failed: %s", entry.name, outcome)
             self._finish(job, error=outcome or GradingCrashed("no outcome"))
             return
+        graded, job.autograded = outcome
         module = self.catalog.module(entry.module)
         method = module.policy.grading_method if module else "highest"
-        assert outcome.notebook is not None
-        job.autograded = notebook_json(outcome.notebook)
-        records.append((job, Record(entry.learner, version, timestamp, outcome,
+        records.append((job, Record(entry.learner, version, timestamp, graded,
                                     attempt=entry.attempt, method=method)))
 
     def _commit(self, writer: GradebookWriter, graded: list[tuple[Job, Record]],
@@ -241,7 +239,7 @@ class GradingWorker:
                 self._finish(job, error=error)
         return prepared
 
-    def _autograde(self, entry: Entry, refusal: NotFastGradable) -> Graded | Exception:
+    def _autograde(self, entry: Entry, refusal: NotFastGradable) -> Outcome:
         """A submission the fast path refuses (code in an answer cell, a cell the learner
         added): `nbgrader autograde` grades it, in a scratch course; its grades are then
         recorded as the fast path's are."""
@@ -255,8 +253,7 @@ class GradingWorker:
                 seconds=self._time_limit(entry.module))
         except Exception as error:  # nbgrader's own message names the cause
             return AutogradeFailed(f"{refusal}; nbgrader autograde failed too: {error}")
-        return Graded(dict(done.auto_scores), dict(done.auto_comments),
-                      nbformat.reads(done.notebook, as_version=4))  # nbgrader wrote it
+        return Graded(dict(done.auto_scores), dict(done.auto_comments)), done.notebook
 
     def _time_limit(self, module_id: str) -> float:
         """Seconds the author's tests of one submission may run (module metadata
