@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import sqlite3
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
 
 from conftest import free_port
+from kurskit.grading import inbox
 from kurskit.start import service_command, wait_for_port
 
 pytestmark = pytest.mark.nbgrader
@@ -22,13 +25,14 @@ MODULE = "beispiel-01-kurz"
 RIGHT = {"frist": "72 Stunden", "grundsaetze": ["Zweckbindung", "Datenminimierung"],
          "rechtsgrundlagen": {"Bauantrag prüfen": "lit. e – öffentliche Aufgabe",
                               "Newsletter mit Zustimmung": "lit. a – Einwilligung"}}
-LEARNERS = 60
+LEARNERS, FIRST_WAVE = 60, 20
 
 
 def start_service(root, port: int) -> subprocess.Popen:
     process = subprocess.Popen(
         service_command(port), cwd=root, start_new_session=True,
-        env={**os.environ, "KURSKIT_ROOT": str(root), "KURSKIT_IDENTITY": "header"})
+        env={**os.environ, "KURSKIT_ROOT": str(root), "KURSKIT_IDENTITY": "header",
+             "KURSKIT_GRADE_WAIT": "0"})  # 202 as soon as it is stored
     assert wait_for_port(port, 120, process), "the service did not start"
     return process
 
@@ -40,9 +44,27 @@ def kill(process: subprocess.Popen, sig: int) -> None:
     process.wait(timeout=30)
 
 
-async def burst(url: str, process: subprocess.Popen) -> dict[str, int]:
-    """All learners at once; SIGKILL once a few have been acknowledged. learner → status."""
+def descendants(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *descendants(int(child))]
+    return found
+
+
+def pending_learners(grading_root) -> set[str]:
+    return {json.loads(p.read_text("utf-8"))["learner"]
+            for p in (grading_root / "inbox").glob("*.json")}
+
+
+async def burst(url: str, process: subprocess.Popen, grading_root
+                ) -> tuple[dict[str, int], set[str]]:
+    """Learners submit while the grading process is stopped (SIGSTOP), so acknowledged
+    entries wait in the inbox: a first wave, all acknowledged; then a second wave, and
+    SIGKILL as soon as the inbox holds a few of it, the rest still in flight.
+    (learner → status, learners acknowledged and still pending just before the kill)."""
     acknowledged: dict[str, int] = {}
+    pending_at_kill: set[str] = set()
 
     async def one(client: httpx.AsyncClient, number: int) -> None:
         learner = f"c{number:02d}"
@@ -56,15 +78,18 @@ async def burst(url: str, process: subprocess.Popen) -> dict[str, int]:
         if response.status_code in (201, 202):
             acknowledged[learner] = response.status_code
 
-    async def killer() -> None:
-        while len(acknowledged) < 5:
-            await asyncio.sleep(0.005)
-        kill(process, signal.SIGKILL)
-
+    for child in descendants(process.pid):  # the grading process grades nothing from here
+        os.kill(child, signal.SIGSTOP)
     limits = httpx.Limits(max_connections=LEARNERS + 5)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
-        await asyncio.gather(killer(), *[one(client, n) for n in range(LEARNERS)])
-    return acknowledged
+        await asyncio.gather(*[one(client, n) for n in range(FIRST_WAVE)])
+        second = [asyncio.create_task(one(client, n)) for n in range(FIRST_WAVE, LEARNERS)]
+        while len(pending_learners(grading_root)) < FIRST_WAVE + 3:
+            await asyncio.sleep(0.001)
+        pending_at_kill.update(pending_learners(grading_root) & set(acknowledged))
+        kill(process, signal.SIGKILL)
+        await asyncio.gather(*second)
+    return acknowledged, pending_at_kill
 
 
 def test_every_acknowledged_submission_survives_a_sigkill_and_is_graded_once(released_example):
@@ -75,19 +100,28 @@ def test_every_acknowledged_submission_survives_a_sigkill_and_is_graded_once(rel
     try:
         # a thread of its own: another test's Playwright may own this thread's event loop
         with ThreadPoolExecutor(1) as thread:
-            acknowledged = thread.submit(
-                asyncio.run, burst(f"http://127.0.0.1:{port}", process)).result()
+            acknowledged, pending_at_kill = thread.submit(
+                asyncio.run, burst(f"http://127.0.0.1:{port}", process, grading_root)
+            ).result(timeout=180)
     finally:
         if process.poll() is None:
             kill(process, signal.SIGKILL)
-    assert 5 <= len(acknowledged) < LEARNERS, "the kill was not in the middle of the burst"
+    assert FIRST_WAVE <= len(acknowledged) < LEARNERS, "the kill was not in the middle"
+    # acknowledged, not graded when the service died: what the restart must grade, once
+    assert len(pending_at_kill) >= FIRST_WAVE, pending_at_kill
+    assert not any((grading_root / "attempts" / learner / MODULE / "0001" / "result.json"
+                    ).exists() for learner in pending_at_kill)
 
     restarted = start_service(root, port)
     try:
+        # graded at start-up: everything the inbox held whose attempt was stored; what is
+        # left is an entry whose attempt the kill cut off before it was stored (never
+        # acknowledged; swept after ORPHAN_SECONDS)
         deadline = time.monotonic() + 120
-        while any((grading_root / "inbox").glob("*.json")) and time.monotonic() < deadline:
+        while inbox.pending(grading_root) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not any((grading_root / "inbox").glob("*.json")), "the inbox was not graded"
+        assert inbox.pending(grading_root) == [], "the inbox was not graded"
+        assert not pending_learners(grading_root) & set(acknowledged)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             for learner in acknowledged:
                 result = client.get(f"/api/v1/modules/{MODULE}/submissions/1",

@@ -2,6 +2,9 @@
 
 import hashlib
 import json
+import tempfile
+import uuid
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -78,13 +81,17 @@ def test_second_submission_is_a_new_attempt_and_keeps_the_first(client):
     assert [(a["attempt"], a["score"]) for a in listing] == [(1, 0.0), (2, 4.0)]
 
 
+# the file the code in a hostile answer would create, if anything ever ran it
+MARKER = Path(tempfile.gettempdir()) / f"kurskit-eingeschleust-{uuid.uuid4().hex}"
+CODE = f"__import__('os').system('touch {MARKER}')"
+
 HOSTILE = [
     ("unknown module", "/api/v1/modules/gibt-es-nicht/submissions", {"answers": {}}, 404,
      "unknown_module"),
     ("unknown grade id", f"/api/v1/modules/{MODULE}/submissions",
      {"answers": {"frist_test": "x"}}, 422, "unknown_question"),
     ("code as an answer", f"/api/v1/modules/{MODULE}/submissions",
-     {"answers": {"frist": "__import__('os').system('touch /tmp/pwned')"}}, 422,
+     {"answers": {"frist": CODE}}, 422,
      "invalid_answer"),
     ("dunder trick", f"/api/v1/modules/{MODULE}/submissions",
      {"answers": {"rechtsgrundlagen": {"__class__": "__subclasses__"}}}, 422, "invalid_answer"),
@@ -110,6 +117,17 @@ def test_bad_input_is_refused_and_changes_nothing(client, name, url, body, statu
     assert error["message"] and error["message_de"]
     assert state(client.root) == before
     assert gradebook_score(client.root, "anna") == 4.0
+    assert not MARKER.exists()
+
+
+def test_code_in_a_text_answer_is_stored_and_graded_as_text(client):
+    """Where any text is an answer (short text, free text), code is accepted as text: it is
+    stored as a string literal and graded as one; nothing runs it."""
+    response = client.post("/api/v1/modules/beispiel-02-weitere/submissions",
+                           json={"answers": {"artikel": CODE, "antwortschreiben": CODE}})
+    assert response.status_code == 201, response.text
+    assert {q["id"]: q["points"] for q in response.json()["questions"]}["artikel"] == 0.0
+    assert not MARKER.exists()
 
 
 def test_malformed_json_is_refused(client):
