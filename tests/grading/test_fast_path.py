@@ -30,21 +30,26 @@ def catalogue_copy(released_real, tmp_path_factory) -> Project:
 
 
 def _graded_alike(root, catalog) -> dict:
-    """Store every pattern for every module, grade with nbgrader, then with the fast path
-    (into the same gradebook), and require identical rows and autograded notebooks."""
+    """Store every pattern for every module, then grade one copy of the course with
+    nbgrader and another, identical and fresh, with the fast path (so no field the fast
+    path skips can keep nbgrader's value), and require identical rows and autograded
+    notebooks."""
     learners = {}
     for module in catalog.modules:
         for number, pattern in enumerate(CONSISTENCY_PATTERNS):
             learner = f"k{number}-{pattern}"
             store(root, module, learner, answers_for(module, pattern))
             learners[(learner, module.id)] = pattern
+    nbgrader_root = root.with_name(f"{root.name}-nbgrader")
+    shutil.copytree(root, nbgrader_root, symlinks=True)  # the same submissions, ungraded
     for module in catalog.modules:  # one nbgrader call grades all students of a module
-        nbgrader_autograde(root, module.id)
-    reference = gradebook_snapshot(root)
-    reference_cells = {key: autograded_cells(root, key[0], catalog.module(key[1]))
+        nbgrader_autograde(nbgrader_root, module.id)
+    reference = gradebook_snapshot(nbgrader_root)
+    reference_cells = {key: autograded_cells(nbgrader_root, key[0], catalog.module(key[1]))
                        for key in learners}
     assert set(learners) <= set(reference)
     assert {row["score"] for row in reference.values()} > {0.0}
+    assert not set(learners) & set(gradebook_snapshot(root))  # fresh: nothing graded yet
 
     reports = regrade.regrade(root, restart=True, workers=2)
     assert sum(r.graded for r in reports.values()) == len(learners)
@@ -104,12 +109,14 @@ def test_partial_credit_output_is_graded_by_nbgrader_rules(released_example):
 
 
 @pytest.mark.parametrize("source", [
-    "frist = __import__('os').system('touch /tmp/kurskit-pwned')\n",
-    "import os\nfrist = '72 Stunden'\n",
-    "frist = open('/etc/passwd').read()\n",
+    "frist = __import__('os').system('touch {marker}')\n",
+    "import os\nfrist = '72 Stunden'\nopen('{marker}', 'w').close()\n",
+    "frist = open('{marker}', 'w').write('x')\n",
 ])
 def test_code_in_an_answer_cell_is_never_run(released_example, source, tmp_path):
-    """A notebook that holds code instead of a literal is not fast-gradable; nothing runs."""
+    """A notebook that holds code instead of a literal is not fast-gradable; nothing runs:
+    the file the code would create is not there."""
+    marker = tmp_path / "eingeschleust"
     root = released_example.grading
     writer = GradebookWriter(root)
     try:
@@ -119,9 +126,10 @@ def test_code_in_an_answer_cell_is_never_run(released_example, source, tmp_path)
     notebook = nbformat.read(root / "release" / "beispiel-01-kurz" / "01-kurz.ipynb", 4)
     for cell in notebook.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "frist":
-            cell.source = source
+            cell.source = source.format(marker=marker)
     with pytest.raises(NotFastGradable):
         fast_path.grade_notebook(version, notebook)
+    assert not marker.exists()
 
 
 def test_nbgrader_migrations_and_tools_tolerate_kurskit_tables(released_example):
