@@ -164,7 +164,10 @@
       p.textContent = error.message;
       status.innerHTML = '';
       status.appendChild(p);
-    }).then(function () { submit.disabled = false; });
+    }).then(function () {
+      submit.disabled = false;  // disabling it dropped the focus: give it back (keyboard users)
+      if (document.activeElement === document.body) { submit.focus(); }
+    });
   });
 
   questions.forEach(hints);
