@@ -61,9 +61,11 @@ def partly(exercise: Exercise) -> Any:
     return wrong(exercise)
 
 
-def answers_for(module: Module, pattern: str) -> dict[str, Any]:
-    """Validated answers of one pattern (as the service would store them)."""
-    exercises = module.notebook.exercises
+def answers_for(module: Module, pattern: str, draw: int = 0) -> dict[str, Any]:
+    """Validated answers of one pattern (as the service would store them): of each question
+    pool only the variant number `draw` (modulo the pool's size), as if it was drawn."""
+    exercises = [e for e in module.notebook.exercises if e.pool is None
+                 or e is module.notebook.pools[e.pool][draw % len(module.notebook.pools[e.pool])]]
     chosen: dict[str, Any] = {}
     for index, exercise in enumerate(exercises):
         if exercise.manual:
