@@ -18,6 +18,6 @@ from kurskit.authoring.checks import (
     normalize_text,
 )
 
-__all__ = ["NOT_DRAWN", "WrongAnswer", "grade_pool", "check_matching", "check_multiple_choice", "check_numeric",
+__all__ = ["NOT_DRAWN", "WrongAnswer", "check_matching", "check_multiple_choice", "check_numeric",
            "check_ordering", "check_short_text", "check_single_choice", "check_true_false",
-           "normalize_text"]
+           "grade_pool", "normalize_text"]

@@ -15,10 +15,10 @@ from typing import Any
 
 from kurskit import layout, nbgrader_course
 from kurskit.authoring.catalog import Module
-from kurskit.authoring.exercise_cells import Exercise
-from kurskit.authoring.pools import graded_units
 from kurskit.authoring.cells import BEGIN_HIDDEN, BEGIN_SOLUTION
+from kurskit.authoring.exercise_cells import Exercise
 from kurskit.authoring.lint import static_problems
+from kurskit.authoring.pools import graded_units
 from kurskit.authoring.problems import Problem
 from kurskit.authoring.questions import KINDS
 from kurskit.grading import attempts

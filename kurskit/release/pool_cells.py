@@ -48,7 +48,7 @@ def merged_test_source(pool: str, variants: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-class MergePoolTests(Preprocessor):  # type: ignore[misc]
+class MergePoolTests(Preprocessor):
     """Merge the test cells of each question pool into one grade cell (see module doc)."""
 
     enabled = Bool(True).tag(config=True)  # nbconvert's preprocessors start disabled
