@@ -49,3 +49,18 @@ def pruefen_reveals_no_explanation(page: Any, questions: Any, exercises: list[An
     for exercise in exercises:
         assert exercise.explanation not in content
     assert first.get_by_role("button", name="Prüfen (noch 1)").count() == 1
+
+
+def drawn_exercises(module: Any, drawn: dict[str, str]) -> list[Any]:
+    """The exercises a learner sees, in order: of each question pool the drawn variant."""
+    return [e for e in module.notebook.exercises if e.pool is None or drawn[e.pool] == e.qid]
+
+
+def current_draw(project: Any, module: Any, learner: str) -> dict[str, str]:
+    """The service's draw for the learner's next attempt (pool id → question id), computed
+    with the installation's key as the service does (the same file in the grading root)."""
+    from kurskit.grading import attempts
+    from kurskit.qualification.draw import draw_for, installation_key
+
+    number = len(attempts.list_attempts(project.grading, learner, module.id)) + 1
+    return draw_for(module, learner, number, installation_key(project.grading)).drawn
