@@ -105,15 +105,17 @@ def grade_pool(pool: str, namespace: dict[str, Any], variants: dict[str, str]) -
     which runs exactly as in its own cell (its last expression is the cell's value).
     """
     import ast
+    import sys
 
     drawn = [qid for qid in variants if qid in namespace and namespace[qid] is not NOT_DRAWN]
     if len(drawn) != 1:
         raise WrongAnswer(POOL_NOT_ONE_DE)
-    tree = ast.parse(variants[drawn[0]], filename=f"<pool {pool}:{drawn[0]}>")
+    # named after the calling cell, so the grader's time limit watches this code as well
+    filename = f"{sys._getframe(1).f_code.co_filename}<pool {pool}:{drawn[0]}>"
+    tree = ast.parse(variants[drawn[0]], filename=filename)
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    exec(compile(tree, f"<pool {pool}:{drawn[0]}>", "exec"), namespace)  # the author's test
+    exec(compile(tree, filename, "exec"), namespace)  # the author's test, from the gradebook
     if last is None:
         return None
     assert isinstance(last, ast.Expr)
-    return eval(compile(ast.Expression(last.value), f"<pool {pool}:{drawn[0]}>", "eval"),
-                namespace)
+    return eval(compile(ast.Expression(last.value), filename, "eval"), namespace)
