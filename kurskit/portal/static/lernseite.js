@@ -164,7 +164,11 @@
       p.textContent = error.message;
       status.innerHTML = '';
       status.appendChild(p);
-    }).then(function () { submit.disabled = false; });
+    }).then(function () {
+      submit.disabled = false;
+      // the button was disabled while grading, which drops its focus: give it back
+      if (document.activeElement === document.body) { submit.focus(); }
+    });
   });
 
   questions.forEach(hints);
