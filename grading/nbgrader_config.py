@@ -25,3 +25,10 @@ c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exch
 # formgrader and kurskit share it.
 if os.environ.get("KURSKIT_DB_URL"):
     c.CourseDirectory.db_url = os.environ["KURSKIT_DB_URL"]
+
+# Question pools: nbgrader's gradebook keeps one grade cell per pool. kurskit puts its
+# preprocessor in front of generate_assignment's pipeline (kurskit.release.pool_cells);
+# the same list here makes `nbgrader generate_assignment` from the command line agree.
+from kurskit.release.pool_cells import generate_assignment_pipeline  # noqa: E402
+
+c.GenerateAssignment.preprocessors = generate_assignment_pipeline()

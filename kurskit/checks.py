@@ -5,6 +5,7 @@ which must still run years later; the check functions live in `kurskit.authoring
 """
 
 from kurskit.authoring.checks import (
+    NOT_DRAWN,
     WrongAnswer,
     check_matching,
     check_multiple_choice,
@@ -13,9 +14,10 @@ from kurskit.authoring.checks import (
     check_short_text,
     check_single_choice,
     check_true_false,
+    grade_pool,
     normalize_text,
 )
 
-__all__ = ["WrongAnswer", "check_matching", "check_multiple_choice", "check_numeric",
+__all__ = ["NOT_DRAWN", "WrongAnswer", "check_matching", "check_multiple_choice", "check_numeric",
            "check_ordering", "check_short_text", "check_single_choice", "check_true_false",
-           "normalize_text"]
+           "grade_pool", "normalize_text"]

@@ -145,6 +145,11 @@ def gradebook_file(grading: Path) -> Path:
     return grading / "gradebook.db"
 
 
+def draw_secret_file(grading: Path) -> Path:
+    """The installation's key of the question pools' draw (learners never read it)."""
+    return grading / ".kurskit-draw-key"
+
+
 def lock_file(grading: Path) -> Path:
     """kurskit's lock of the course: one nbgrader operation at a time."""
     return grading / ".kurskit.lock"

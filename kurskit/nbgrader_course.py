@@ -77,6 +77,10 @@ def load_config(root: Path) -> Config:
     # kurskit hands out modules through the portal, not nbgrader's exchange; keep the exchange
     # inside the course so nbgrader never reaches for /usr/local/share/nbgrader/exchange
     config.Exchange.root = str(layout.exchange_dir(root).resolve())
+    # question pools: one grade cell per pool (kurskit.release.pool_cells)
+    from kurskit.release.pool_cells import generate_assignment_pipeline
+
+    config.GenerateAssignment.preprocessors = generate_assignment_pipeline()
     return config
 
 

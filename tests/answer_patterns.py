@@ -61,9 +61,18 @@ def partly(exercise: Exercise) -> Any:
     return wrong(exercise)
 
 
-def answers_for(module: Module, pattern: str) -> dict[str, Any]:
-    """Validated answers of one pattern (as the service would store them)."""
-    exercises = module.notebook.exercises
+def answers_for(module: Module, pattern: str, draw: int | dict[str, str] = 0) -> dict[str, Any]:
+    """Validated answers of one pattern (as the service would store them): of each question
+    pool only the drawn variant — `draw` is the service's draw (pool → question id), or
+    the variant's number (modulo the pool's size)."""
+    pools = module.notebook.pools
+
+    def drawn(pool: str) -> str:
+        if isinstance(draw, dict):
+            return draw[pool]
+        return pools[pool][draw % len(pools[pool])].qid
+
+    exercises = [e for e in module.notebook.exercises if e.pool is None or e.qid == drawn(e.pool)]
     chosen: dict[str, Any] = {}
     for index, exercise in enumerate(exercises):
         if exercise.manual:

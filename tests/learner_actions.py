@@ -119,3 +119,18 @@ def _answer_control(page: Any, focused: dict[str, Any], kind: str, value: Any) -
         keys.type(value)
     elif kind == "free_text":
         keys.type("Sehr geehrte Frau Berg, ...")
+
+
+def drawn_exercises(module: Any, drawn: dict[str, str]) -> list[Any]:
+    """The exercises a learner sees, in order: of each question pool the drawn variant."""
+    return [e for e in module.notebook.exercises if e.pool is None or drawn[e.pool] == e.qid]
+
+
+def current_draw(project: Any, module: Any, learner: str) -> dict[str, str]:
+    """The service's draw for the learner's next attempt (pool id → question id), computed
+    with the installation's key as the service does (the same file in the grading root)."""
+    from kurskit.grading import attempts
+    from kurskit.qualification.draw import draw_for, installation_key
+
+    number = len(attempts.list_attempts(project.grading, learner, module.id)) + 1
+    return draw_for(module, learner, number, installation_key(project.grading)).drawn

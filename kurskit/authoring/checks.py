@@ -86,3 +86,36 @@ def check_short_text(answer: Any, accepted: list[str], explanation: str, hint: s
     if not isinstance(answer, str) or normalize_text(answer) not in {
             normalize_text(a) for a in accepted}:
         _fail(explanation)
+
+
+# --- question pools -----------------------------------------------------------------
+# The submission notebook binds each variant of a pool that was not drawn to this literal
+# (`qid = ...`): no answer can be it (JSON has no Ellipsis; the service refuses it).
+NOT_DRAWN = Ellipsis
+POOL_NOT_ONE_DE = ("Diese Frage wurde nicht bewertet: Zu einer Fragengruppe muss genau eine "
+                   "der gezogenen Fragen beantwortet sein.")
+
+
+def grade_pool(pool: str, namespace: dict[str, Any], variants: dict[str, str]) -> Any:
+    """The grade of a pool's merged test cell: run the test of the one variant that was
+    drawn (bound in `namespace` to something other than NOT_DRAWN) and give its result.
+
+    No variant drawn, or more than one, fails: nobody earns points by answering none or
+    all. `variants` maps each variant's question id to its author's hidden-test source,
+    which runs exactly as in its own cell (its last expression is the cell's value).
+    """
+    import ast
+    import sys
+
+    drawn = [qid for qid in variants if qid in namespace and namespace[qid] is not NOT_DRAWN]
+    if len(drawn) != 1:
+        raise WrongAnswer(POOL_NOT_ONE_DE)
+    # named after the calling cell, so the grader's time limit watches this code as well
+    filename = f"{sys._getframe(1).f_code.co_filename}<pool {pool}:{drawn[0]}>"
+    tree = ast.parse(variants[drawn[0]], filename=filename)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, filename, "exec"), namespace)  # the author's test, from the gradebook
+    if last is None:
+        return None
+    assert isinstance(last, ast.Expr)
+    return eval(compile(ast.Expression(last.value), filename, "eval"), namespace)

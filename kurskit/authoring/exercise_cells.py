@@ -46,9 +46,17 @@ class Exercise:
         return self.spec.qid
 
     @property
+    def pool(self) -> str | None:
+        """The pool (group of interchangeable variants) the exercise belongs to, if any."""
+        return self.spec.pool
+
+    @property
     def grade_id(self) -> str:
-        """The gradebook's grade cell of this exercise: the test cell, or the free-text answer."""
-        return self.qid if self.manual else self.qid + TEST_SUFFIX
+        """The gradebook's grade cell of this exercise: the test cell (for a pool variant the
+        pool's one merged test cell), or the free-text answer."""
+        if self.manual:
+            return self.qid
+        return (self.spec.pool or self.qid) + TEST_SUFFIX
 
 
 def parse(source: str, index: int, problem: Report) -> ast.Module | None:

@@ -34,6 +34,7 @@ from kurskit.authoring.exercise_cells import (
     read_free_text_question,
     read_test_cell,
 )
+from kurskit.authoring.pools import max_points, pool_problems, pools_of
 from kurskit.authoring.problems import Problem
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "module.schema.json").read_text("utf-8"))
@@ -53,7 +54,13 @@ class ModuleNotebook:
 
     @property
     def max_points(self) -> float:
-        return sum(e.points for e in self.exercises)
+        """The module's total as nbgrader's gradebook counts it (one grade cell per pool)."""
+        return max_points(self.exercises)
+
+    @property
+    def pools(self) -> dict[str, list[Exercise]]:
+        """Each question pool's variants (pool id → variants, in the notebook's order)."""
+        return pools_of(self.exercises)
 
     def exercise(self, qid: str) -> Exercise | None:
         return next((e for e in self.exercises if e.qid == qid), None)
@@ -221,6 +228,7 @@ class _Reader:
             self.problem(f"no submit cell (grade id {SUBMIT_ID!r}) with submit_panel()")
         if not self.model.exercises:
             self.problem("module has no graded exercise")
+        pool_problems(self.model.exercises, self.grade_ids, self.problem)
 
 
 IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)")

@@ -39,11 +39,14 @@ class QuestionSpec:
     texts: dict[str, str] = field(default_factory=dict)
     shuffle: bool = False  # show choices in a random order per learner
     data: dict[str, Any] = field(default_factory=dict)  # an interactive element's material
+    # the question pool (group of interchangeable variants) this question belongs to
+    pool: str | None = None
 
     def public(self) -> dict[str, Any]:
         """What a client may see: no solution, no explanation."""
         return {"id": self.qid, "type": self.kind, "prompt": self.prompt,
-                **{k: list(v) for k, v in self.choices.items()}, **self.texts}
+                **{k: list(v) for k, v in self.choices.items()}, **self.texts,
+                **({"pool": self.pool} if self.pool else {})}
 
 
 class QuestionKind:
@@ -80,12 +83,18 @@ class QuestionKind:
             raise SpecError(f"{self.name}() takes {len(names)} arguments: {', '.join(names)}")
         for name, node in zip(names, call.args, strict=False):
             given[name] = _literal(node, self.name, name)
-        shuffle = False
+        shuffle, pool = False, None
         for keyword in call.keywords:
             if keyword.arg == "shuffle" and self.shufflable:
                 shuffle = _literal(keyword.value, self.name, "shuffle")
                 if not isinstance(shuffle, bool):
                     raise SpecError(f"{self.name}(): shuffle must be True or False")
+                continue
+            if keyword.arg == "pool" and not self.manual:
+                pool = _literal(keyword.value, self.name, "pool")
+                if not isinstance(pool, str) or not pool.isidentifier() or not pool.isascii():
+                    raise SpecError(f"{self.name}(): pool must name its group as an ASCII "
+                                    "identifier, e.g. pool=\"rechtsgrundlage\"")
                 continue
             if keyword.arg not in names or keyword.arg in given:
                 raise SpecError(f"{self.name}(): unexpected argument {keyword.arg!r}")
@@ -116,7 +125,7 @@ class QuestionKind:
         for problem in self.data_problems(choices, data):
             raise SpecError(f"{self.name}(): {problem}")
         return QuestionSpec(qid=qid, kind=self.name, prompt=prompt, choices=choices, texts=texts,
-                            shuffle=shuffle, data=data)
+                            shuffle=shuffle, data=data, pool=pool)
 
     def data_problems(self, choices: dict[str, tuple[str, ...]],
                       data: dict[str, Any]) -> list[str]:

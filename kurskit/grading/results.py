@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from kurskit import durable, layout, nbgrader_course
 from kurskit.authoring.catalog import Catalog, Module
+from kurskit.authoring.pools import graded_units
 from kurskit.grading import attempts, inbox
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ class QuestionResult(BaseModel):
                                  "only")
     pending: bool = Field(False, description="waits for a trainer's grade (free text)")
     answered: bool
+    pool: str | None = Field(None, description="the question pool this question was drawn "
+                             "from (one result per pool: the drawn variant)")
     feedback: str = Field(description="German explanation by the author — only from the "
                           "review point on (module passed or last attempt used); before it "
                           "a note that the explanation comes later")
@@ -67,6 +70,8 @@ class SubmissionResult(BaseModel):
     pass_percent: int | None = None
     certificate: str | None = Field(default=None, description="the code of the course's "
                                     "certificate, once every module of it is passed")
+    drawn: dict[str, str] = Field(default_factory=dict, description="pool id → the question "
+                                  "id of the variant drawn in this attempt")
     review: str | None = Field(default=None, description="what this answer shows: `full` "
                                "(explanations), `correctness` (right/wrong per question) or "
                                "`score`")
@@ -75,8 +80,12 @@ class SubmissionResult(BaseModel):
 def build_result(module: Module, attempt: int, submitted_at: datetime, answers: dict[str, Any],
                  graded: nbgrader_course.GradeResult, seconds: float,
                  counted: bool = True) -> SubmissionResult:
-    questions = []
-    for exercise in module.notebook.exercises:
+    questions, drawn = [], {}
+    for unit in graded_units(module.notebook.exercises):
+        # a pool: the variant that was drawn (the submission holds its key in `answers`)
+        exercise = next((e for e in unit if e.qid in answers), unit[0])
+        if exercise.pool:
+            drawn[exercise.pool] = exercise.qid
         grade = graded.grades.get(exercise.grade_id)
         max_points = grade.max_score if grade else exercise.points
         points = grade.score if grade else 0.0
@@ -84,13 +93,13 @@ def build_result(module: Module, attempt: int, submitted_at: datetime, answers: 
         questions.append(QuestionResult(
             id=exercise.qid, points=points, max_points=max_points, pending=pending,
             correct=points is not None and points >= max_points,
-            answered=answers.get(exercise.qid) is not None,
+            answered=answers.get(exercise.qid) is not None, pool=exercise.pool,
             feedback=PENDING_FEEDBACK if pending else exercise.explanation))
     return SubmissionResult(module=module.id, learner=graded.learner, attempt=attempt,
                             submitted_at=submitted_at, score=graded.score,
                             max_score=graded.max_score, questions=questions,
                             pending_points=sum(q.max_points for q in questions if q.pending),
-                            grading_seconds=round(seconds, 3), counted=counted)
+                            grading_seconds=round(seconds, 3), counted=counted, drawn=drawn)
 
 
 def store_result(catalog: Catalog, root: Path, entry: Entry, recorded: Recorded | None,

@@ -14,7 +14,7 @@ from typing import Any
 
 from nbformat import NotebookNode
 
-from kurskit.authoring.cells import Kind, kind_of
+from kurskit.authoring.cells import Kind, kind_of, question_in
 from kurskit.authoring.literals import literal_source
 from kurskit.grading.notebook_files import notebook_from_json, notebook_json, read_notebook
 
@@ -28,7 +28,9 @@ def build_submission(release: NotebookNode, answers: dict[str, Any]) -> Notebook
     """A copy of the release notebook whose answer cells hold the given literal answers.
 
     `answers` must already be validated and normalized; questions without an answer get
-    `None`, which the checks grade as wrong.
+    `None`, which the checks grade as wrong. A question pool's variant that is missing from
+    `answers` was not drawn: it gets `...` (`kurskit.checks.NOT_DRAWN`), which no answer can
+    be, and the pool's grade cell grades the one variant that was drawn.
     """
     notebook = notebook_from_json(notebook_json(release))
     seen = set()
@@ -38,7 +40,10 @@ def build_submission(release: NotebookNode, answers: dict[str, Any]) -> Notebook
             cell.outputs, cell.execution_count = [], None
         if kind is Kind.ANSWER:
             qid = nbg["grade_id"]
-            cell.source = f"{qid} = {literal_source(answers.get(qid))}\n"
+            if qid not in answers and _pool_variant(cell.source):
+                cell.source = f"{qid} = ...  # nicht gezogen\n"
+            else:
+                cell.source = f"{qid} = {literal_source(answers.get(qid))}\n"
             seen.add(qid)
         elif kind is Kind.FREE_TEXT_ANSWER and nbg.get("solution") and nbg.get("grade"):
             qid = nbg["grade_id"]
@@ -50,6 +55,11 @@ def build_submission(release: NotebookNode, answers: dict[str, Any]) -> Notebook
     if unknown:
         raise ModuleOutdated(f"no answer cell for {sorted(unknown)}")
     return notebook
+
+
+def _pool_variant(source: str) -> bool:
+    spec = question_in(source)
+    return spec is not None and spec.pool is not None
 
 
 def fenced_text(text: str) -> str:

@@ -54,6 +54,12 @@ def read_lesson(release: Path, picture_prefix: str, linker: TermLinker | None = 
     lesson = Lesson("")
     parts: list[str] = []
     first_text = True
+    pool_sizes: dict[str, int] = {}
+    for cell in notebook.cells:
+        spec = question_in(cell.source) if kind_of(cell).asks else None
+        if spec is not None and spec.pool:
+            pool_sizes[spec.pool] = pool_sizes.get(spec.pool, 0) + 1
+    shown_pools: set[str] = set()
     for cell in notebook.cells:
         kind = kind_of(cell)
         if kind is Kind.LESSON:
@@ -65,8 +71,14 @@ def read_lesson(release: Path, picture_prefix: str, linker: TermLinker | None = 
         elif kind is Kind.SUBMIT:
             parts.append(SUBMIT_NOTE)
         elif kind.asks:
+            spec = question_in(cell.source)
+            if spec is not None and spec.pool:  # a pool shows its first variant, once
+                if spec.pool in shown_pools:
+                    continue
+                shown_pools.add(spec.pool)
             lesson.questions += 1
-            parts.append(question_box(lesson.questions, question_in(cell.source)))
+            parts.append(question_box(lesson.questions, spec,
+                                      pool_sizes.get(spec.pool or "", 0) if spec else 0))
         # setup, hidden tests and free-text answer cells (the learner's) are not lesson text
     lesson.markdown = "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
     return lesson
@@ -77,10 +89,14 @@ SUBMIT_NOTE = ("!!! note \"Abgeben im Lernportal\"\n"
                "die Erklärungen zu den Fragen sehen Lernende erst nach dem Abgeben.")
 
 
-def question_box(number: int, spec: QuestionSpec | None) -> str:
+def question_box(number: int, spec: QuestionSpec | None, variants: int = 0) -> str:
+    """A question's box; `variants`: the size of its pool (the lesson shows the first)."""
     kind = f" · {KIND_NAMES.get(spec.kind, spec.kind)}" if spec else ""
     prompt = spec.prompt if spec else "Diese Frage beantworten Sie im Lernportal."
     body = "\n".join(f"    {line}" if line.strip() else "" for line in prompt.splitlines())
+    if variants > 1:
+        body += (f"\n\n    *Eine von {variants} gleichwertigen Fragen: Im Lernportal zieht "
+                 "jeder Versuch eine davon.*")
     return f"!!! question \"Frage {number}{kind}\"\n{body}"
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from kurskit.authoring import digcomp
 from kurskit.authoring.catalog import Catalog, Course, Module
 from kurskit.authoring.glossary import Glossary, Term
+from kurskit.authoring.pools import graded_units
 from kurskit.handbook.lessons import Lesson
 from kurskit.layout import portal_url
 from kurskit.reporting.competences import coverage
@@ -69,7 +70,7 @@ def course_page(course: Course, portal_base: str) -> str:
         meta = module.notebook.metadata
         lines += [f"### {number}. [{module.title}]({module_page_link(module)})", "",
                   f"Dauer: {_minutes(meta.get('minutes', '?'))} · Niveau: "
-                  f"{meta.get('level', '')} · {len(module.notebook.exercises)} Aufgaben"
+                  f"{meta.get('level', '')} · {_questions(module)} Aufgaben"
                   + (f" · Für: {', '.join(meta['roles'])}" if meta.get("roles") else ""), "",
                   "**Lernziele**", ""]
         lines += [f"- {objective}" for objective in meta.get("objectives", [])]
@@ -213,3 +214,8 @@ def glossary_page(glossary: Glossary) -> str:
         if term.source:
             lines += [f"*Quelle:* <{term.source}>", ""]
     return "\n".join(lines)
+
+
+def _questions(module: Module) -> int:
+    """The questions a learner answers: a question pool counts once."""
+    return len(graded_units(module.notebook.exercises))

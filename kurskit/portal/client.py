@@ -59,6 +59,11 @@ def draft(module_id: str) -> Flow[Any]:
     return (yield Request("GET", f"/modules/{module_id}/draft", timeout=5))
 
 
+def draw(module_id: str) -> Flow[Any]:
+    """Which variant of each question pool the caller answers in the next attempt."""
+    return (yield Request("GET", f"/modules/{module_id}/draw", timeout=5))
+
+
 def my_courses() -> Flow[Any]:
     """„Meine Kurse“: the caller's courses and modules with their state."""
     return (yield Request("GET", "/me/courses", timeout=30))

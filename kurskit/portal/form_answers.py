@@ -24,14 +24,17 @@ class FormRefused(ValueError):
 
 def answers_from_form(questions: dict[str, QuestionSpec],
                       pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """Every question's answer (None when unanswered) from the page's fields."""
+    """Every question's answer (None when unanswered) from the page's fields. A pool
+    variant the page did not show sends no field and is left out: the grading service
+    knows which variant was drawn (and refuses answers to the others)."""
     fields: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for name, value in pairs:
         qid, _, part = name.partition("::")
         if qid not in questions:
             raise FormRefused(f"unknown field {name!r}")
         fields[qid][part].append(value)
-    return {qid: _answer(spec, fields.get(qid, {})) for qid, spec in questions.items()}
+    return {qid: _answer(spec, fields.get(qid, {})) for qid, spec in questions.items()
+            if qid in fields or not spec.pool}
 
 
 def _pick(items: tuple[str, ...], index: str) -> str | None:

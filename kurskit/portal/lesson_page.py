@@ -53,6 +53,11 @@ class LessonPage:
     def questions(self) -> dict[str, QuestionSpec]:
         return {b.spec.qid: b.spec for b in self.blocks if isinstance(b, Question)}
 
+    @property
+    def has_pools(self) -> bool:
+        """Some questions are variants of a pool: the service's draw picks one each."""
+        return any(isinstance(b, Question) and b.spec.pool for b in self.blocks)
+
 
 def read_page(release: Path) -> LessonPage:
     """The page of a release notebook (cached until the file changes)."""
@@ -84,7 +89,10 @@ def _read_page(release: Path, _mtime: int, _size: int) -> LessonPage:
             if spec is None:
                 grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
                 raise NotAModule(f"{release}: cell {grade_id!r} holds no question call")
-            number = sum(isinstance(b, Question) for b in blocks) + 1
+            asked = [b for b in blocks if isinstance(b, Question)]
+            # the variants of a pool share a number: the learner sees one of them
+            same_pool = bool(asked) and spec.pool is not None and asked[-1].spec.pool == spec.pool
+            number = asked[-1].number if same_pool else (asked[-1].number + 1 if asked else 1)
             element = KINDS[spec.kind]
             if element.interactive:  # the page shows the answer's plain controls
                 spec = replace(spec, kind=element.answer_kind)
@@ -96,10 +104,14 @@ def _read_page(release: Path, _mtime: int, _size: int) -> LessonPage:
 
 
 def render(page: LessonPage, *, api: str, overview: str, draft: dict[str, Any] | None,
-           rng: random.Random | None = None, xsrf: str = "") -> str:
+           rng: random.Random | None = None, xsrf: str = "",
+           hidden: frozenset[str] | None = None) -> str:
     """The whole HTML page; `draft` (the service's draft, None if unreachable) fills it in;
-    `xsrf` is the token the page's calls send back (tornado's `xsrf_token`)."""
+    `xsrf` is the token the page's calls send back (tornado's `xsrf_token`); `hidden`: the
+    pool variants the learner's draw left out (None: no draw known, the first variant of
+    each pool is shown)."""
     rng = rng or random.Random()
+    hidden = _first_variants_only(page) if hidden is None else hidden
     answers = (draft or {}).get("answers") or {}
     checks_left = (draft or {}).get("checks_left") or {}
     checks_allowed = (draft or {}).get("checks_per_question")
@@ -107,6 +119,8 @@ def render(page: LessonPage, *, api: str, overview: str, draft: dict[str, Any] |
     for block in page.blocks:
         if not isinstance(block, Question):
             views.append({"html": block})
+            continue
+        if block.spec.qid in hidden:
             continue
         view = _question_view(block, answers.get(block.spec.qid), rng)
         left = checks_left.get(block.spec.qid)
@@ -118,6 +132,15 @@ def render(page: LessonPage, *, api: str, overview: str, draft: dict[str, Any] |
         page=page, views=views, api=api, overview=overview, css=_static("lernseite.css"),
         script=_static("lernseite.js"),
         service_down=draft is None, word_true=TRUE, word_false=FALSE, xsrf=xsrf)
+
+
+def _first_variants_only(page: LessonPage) -> frozenset[str]:
+    """Every pool variant but the first of its pool."""
+    first: dict[str, str] = {}
+    for spec in page.questions.values():
+        if spec.pool:
+            first.setdefault(spec.pool, spec.qid)
+    return frozenset(q for q, s in page.questions.items() if s.pool and first[s.pool] != q)
 
 
 @lru_cache(maxsize=4)

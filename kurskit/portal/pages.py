@@ -139,8 +139,11 @@ class ModulePageHandler(ModulePageBase):
             self.redirect(f"{self.base_url}voila/render/{quote(path)}")
             return
         page, path = self.module_page(path)
+        hidden = None
         try:
             draft = await self.service(client.draft(page.module_id))
+            if page.has_pools:  # which variant of each pool this learner answers now
+                hidden = frozenset((await self.service(client.draw(page.module_id)))["hidden"])
         except ServiceError as error:
             if error.status == 404:
                 raise HTTPError(404, reason="Module unknown to the grading service") from None
@@ -151,7 +154,7 @@ class ModulePageHandler(ModulePageBase):
         self.write(render(
             page, api=f"{base}{layout.MODULE_PAGES}/{quote(path)}",
             overview=f"{base}voila/tree/{quote(course)}" if course else base, draft=draft,
-            xsrf=self.xsrf_token.decode("ascii")))
+            xsrf=self.xsrf_token.decode("ascii"), hidden=hidden))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -224,7 +227,7 @@ class ModuleCallHandler(ModulePageBase):
                                                      self.sequence()))
                 self.write({"gespeichert": True})  # the page tells the time, in its zone
             elif action == "pruefen" and qid in page.questions:
-                await self.check(page, qid, answers[qid])
+                await self.check(page, qid, answers.get(qid))
             elif action == "abgeben":
                 await self.submit(page, answers)
             else:

@@ -11,11 +11,14 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kurskit import layout, nbgrader_course
 from kurskit.authoring.catalog import Module
 from kurskit.authoring.cells import BEGIN_HIDDEN, BEGIN_SOLUTION
+from kurskit.authoring.exercise_cells import Exercise
 from kurskit.authoring.lint import static_problems
+from kurskit.authoring.pools import graded_units
 from kurskit.authoring.problems import Problem
 from kurskit.authoring.questions import KINDS
 from kurskit.grading import attempts
@@ -51,13 +54,8 @@ def roundtrip_problems(module: Module, grading_root: Path) -> list[Problem]:
             return [Problem(module.path, f"nbgrader cannot release this module: {error}")]
         release = read_notebook(release_path)
         problems = _leaks(module, "\n".join(cell.source for cell in release.cells))
-        exercises = module.notebook.exercises
-        cases = {
-            SOLUTION_LEARNER: {e.qid: KINDS[e.spec.kind].answer_for_solution(e.solution)
-                               for e in exercises},
-            BLANK_LEARNER: {e.qid: None for e in exercises},
-        }
-        for learner, answers in cases.items():
+        cases = _cases(module)
+        for learner, (drawn, answers) in cases.items():
             try:
                 with nbgrader_course.course_lock(root):
                     attempt = attempts.store(root, learner, module.id, module.filename,
@@ -68,29 +66,46 @@ def roundtrip_problems(module: Module, grading_root: Path) -> list[Problem]:
             except nbgrader_course.GradingError as error:
                 problems.append(Problem(module.path, f"nbgrader autograde failed: {error}"))
                 continue
-            problems += _score_problems(module, learner, result)
+            problems += _score_problems(module, learner, drawn, result)
     return problems
 
 
-def _score_problems(module: Module, learner: str,
+def _cases(module: Module) -> dict[str, tuple[list[Exercise], dict[str, Any]]]:
+    """learner → (the exercises drawn, the answers): the solution once per variant of the
+    largest pool (so every variant of every pool is proven), and a blank submission."""
+    units = graded_units(module.notebook.exercises)
+    rounds = max((len(unit) for unit in units), default=1)
+    cases: dict[str, tuple[list[Exercise], dict[str, Any]]] = {}
+    for number in range(rounds):
+        drawn = [unit[number % len(unit)] for unit in units]
+        learner = SOLUTION_LEARNER if number == 0 else f"{SOLUTION_LEARNER}-{number + 1}"
+        cases[learner] = (drawn, {e.qid: KINDS[e.spec.kind].answer_for_solution(e.solution)
+                                  for e in drawn})
+    blank = [unit[0] for unit in units]
+    cases[BLANK_LEARNER] = (blank, {e.qid: None for e in blank})
+    return cases
+
+
+def _score_problems(module: Module, learner: str, drawn: list[Exercise],
                     result: nbgrader_course.GradeResult) -> list[Problem]:
     """The solution must earn every point, a blank submission none."""
     problems = []
-    for exercise in module.notebook.exercises:
+    solution = learner != BLANK_LEARNER
+    for exercise in drawn:
         grade = result.grades.get(exercise.grade_id)
         score = grade.score if grade else None
         if exercise.manual:
-            expected = None if learner == SOLUTION_LEARNER else 0
+            expected = None if solution else 0
             if grade is None or score != expected:
                 problems.append(Problem(
                     module.path, f"free text {exercise.qid!r} is not graded as a manual "
                     f"answer by nbgrader (expected {expected}, got "
                     f"{score if grade else 'no grade'})", exercise.answer_cell))
-        elif learner == SOLUTION_LEARNER and score != exercise.points:
+        elif solution and score != exercise.points:
             problems.append(Problem(
                 module.path, f"the solution of {exercise.qid!r} scores {score} "
                 f"of {exercise.points} points in nbgrader", exercise.test_cell))
-        elif learner == BLANK_LEARNER and score != 0:
+        elif not solution and score != 0:
             problems.append(Problem(
                 module.path, f"a blank answer to {exercise.qid!r} scores {score} "
                 "points in nbgrader (must be 0)", exercise.test_cell))

@@ -12,8 +12,10 @@ from nbformat import NotebookNode
 
 from kurskit import deployment, durable, layout
 from kurskit.authoring.catalog import Module, load_catalog
+from kurskit.grading import attempts
 from kurskit.grading.grader import Grader, make_grader
 from kurskit.grading.submission import ReleaseCache
+from kurskit.qualification.draw import Draw, draw_for, installation_key
 from kurskit.service.identity import IdentityProvider, identity_from_env
 from kurskit.service.limits import RateLimit
 
@@ -59,6 +61,17 @@ class Services:
                                           self.catalog, child_process=settings.grading_process)
         self._releases = ReleaseCache()
         self.submissions = RateLimit(settings.submit_rate, 60.0)
+        self._draw_key: bytes | None = None
+
+    def draw(self, module: Module, learner: str) -> Draw:
+        """The learner's draw of the module's question pools for the next attempt."""
+        if not module.notebook.pools:
+            return Draw(len(attempts.list_attempts(self.root, learner, module.id)) + 1, {},
+                        frozenset())
+        if self._draw_key is None:
+            self._draw_key = installation_key(self.root)
+        number = len(attempts.list_attempts(self.root, learner, module.id)) + 1
+        return draw_for(module, learner, number, self._draw_key)
 
     def sweep_staging(self) -> None:
         """Remove staging files and folders that writes interrupted by a crash left."""

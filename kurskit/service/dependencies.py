@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from kurskit.authoring.catalog import Module
 from kurskit.authoring.literals import is_unicode_text
 from kurskit.authoring.questions import AnswerRefused, normalize_answer
+from kurskit.qualification.draw import NOT_DRAWN_DE
 from kurskit.service.context import Services
 from kurskit.service.errors import Refusal
 from kurskit.service.identity import IdentityError
@@ -50,12 +51,21 @@ Learner = Annotated[str, Depends(learner)]
 KnownModule = Annotated[Module, Depends(known_module)]
 
 
-def validated_answers(module: Module, answers: dict[str, Any]) -> dict[str, Any]:
-    """Every question's answer, normalized (None when unanswered), or a 422 refusal."""
-    known = {e.qid: e for e in module.notebook.exercises}
+def validated_answers(module: Module, answers: dict[str, Any],
+                      hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Every question's answer, normalized (None when unanswered), or a 422 refusal.
+
+    `hidden`: the pool variants the caller's draw left out; an answer to one of them is
+    refused, and they are missing from the result (the submission marks them not drawn).
+    """
+    known = {e.qid: e for e in module.notebook.exercises if e.qid not in hidden}
     if not all(is_unicode_text(qid) for qid in answers):
         raise Refusal(422, "invalid_answer", "a question id contains a lone UTF-16 surrogate "
                       "(not valid Unicode)", "Die Abgabe enthält ungültige Zeichen.")
+    not_drawn = sorted(set(answers) & hidden)
+    if not_drawn:
+        raise Refusal(422, "not_drawn", f"question(s) {', '.join(not_drawn)} are not part of "
+                      "the caller's current draw", NOT_DRAWN_DE, not_drawn)
     unknown = sorted(set(answers) - set(known))
     if unknown:
         raise Refusal(422, "unknown_question",

@@ -80,11 +80,22 @@ class Draft(BaseModel):
     checks_per_question: int
 
 
+class DrawInfo(BaseModel):
+    """Which variant of each question pool the caller answers in its next attempt."""
+
+    attempt: int = Field(description="the attempt the draw is for (the caller's next)")
+    drawn: dict[str, str] = Field(description="pool id → question id of the drawn variant")
+    hidden: list[str] = Field(description="question ids of the variants not drawn: not to "
+                              "be shown, answered, checked or kept in a draft")
+
+
 class QuestionInfo(BaseModel):
     id: str
     type: str
     prompt: str
     max_points: float
+    pool: str | None = Field(None, description="the question pool the question is a variant "
+                             "of: each attempt draws one variant per pool (see `/draw`)")
 
 
 class ModuleInfo(BaseModel):

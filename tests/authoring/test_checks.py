@@ -57,3 +57,36 @@ def test_partial_credit_when_the_author_allows_it():
     assert check_true_false(truth, truth, "E", points=3) is None
     with pytest.raises(AssertionError):
         check_true_false({"s1": "ja"}, truth, "E", points=3)
+
+
+def test_grade_pool_grades_the_one_answered_variant_and_fails_otherwise():
+    import pytest as _pytest
+
+    from kurskit.checks import NOT_DRAWN, WrongAnswer, grade_pool
+
+    tests = {"a": 'from kurskit.checks import check_single_choice\n'
+                  'check_single_choice(a, "x", "Erklärung a")',
+             "b": 'from kurskit.checks import check_multiple_choice\n'
+                  'check_multiple_choice(b, ["x", "y"], "Erklärung b", points=2)'}
+    assert grade_pool("p", {"a": "x", "b": NOT_DRAWN}, tests) is None  # full marks
+    assert grade_pool("p", {"a": NOT_DRAWN, "b": ["x"]}, tests) == 1.0  # partial credit
+    with _pytest.raises(WrongAnswer):
+        grade_pool("p", {"a": "y", "b": NOT_DRAWN}, tests)  # the drawn one, wrong
+    for namespace in ({"a": NOT_DRAWN, "b": NOT_DRAWN}, {}, {"a": "x", "b": ["x", "y"]},
+                      {"a": "x", "b": "..."}):  # none, nothing bound, all, a forged marker
+        with _pytest.raises(WrongAnswer, match="genau eine"):
+            grade_pool("p", dict(namespace), tests)
+
+
+def test_a_pool_variant_that_never_ends_is_stopped_by_the_grading_time_limit():
+    from types import SimpleNamespace
+
+    import pytest as _pytest
+
+    from kurskit.checks import grade_pool
+    from kurskit.grading.hidden_tests import GradingTimedOut, time_limit
+
+    cell = compile('grade_pool("p", globals(), {"a": "while True:\\n    pass"})',
+                   "<modul:p_test>", "exec")
+    with _pytest.raises(GradingTimedOut), time_limit(SimpleNamespace(assignment="modul"), 0.5):
+        exec(cell, {"grade_pool": grade_pool, "a": "x"})

@@ -98,6 +98,10 @@ async def submit(client: httpx.AsyncClient, learner: str, module_id: str,
                  answers: dict) -> tuple[float, int, bool]:
     """(submit-to-score seconds, acknowledging status, got a score) for one learner."""
     headers = {HEADER: learner}
+    # question pools: leave out the variants the service did not draw for this learner
+    hidden = set((await client.get(f"/api/v1/modules/{module_id}/draw",
+                                   headers=headers)).json().get("hidden", []))
+    answers = {qid: value for qid, value in answers.items() if qid not in hidden}
     started = time.perf_counter()
     response = await client.post(f"/api/v1/modules/{module_id}/submissions",
                                  json={"answers": answers}, headers=headers)

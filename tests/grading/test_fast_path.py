@@ -150,3 +150,55 @@ def test_nbgrader_migrations_and_tools_tolerate_kurskit_tables(released_example)
     with sqlite3.connect(root / "gradebook.db") as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"kurskit_graded_attempt", "kurskit_regrade_journal", "grade"} <= tables
+
+
+POOL_CASES = {  # the pool `pflichten` of the fixture course: auskunftsfrist was drawn
+    "gezogen-richtig": ({"auskunftsfrist": "binnen eines Monats"}, 1.0),
+    "gezogen-falsch": ({"auskunftsfrist": "binnen eines Jahres"}, 0.0),
+    "keine": ({}, 0.0),
+    "alle": ({"auskunftsfrist": "binnen eines Monats", "dsb_pflicht": "ja, jede Behörde",
+              "aufsicht": "die oder der Landesbeauftragte für den Datenschutz"}, 0.0),
+    # a text that looks like the "not drawn" marker is an answer, not the marker
+    "gefaelschte-marke": ({"auskunftsfrist": "binnen eines Monats", "dsb_pflicht": "...",
+                           "aufsicht": "..."}, 0.0),
+}
+
+
+def test_pool_submissions_score_alike_with_nbgrader_and_the_fast_path(released_example):
+    """One grade cell per pool; drawn right, drawn wrong, none, all, a forged marker: the
+    fast path gives what `nbgrader autograde` gives, and only the drawn right answer earns."""
+    from kurskit.authoring.catalog import load_catalog
+
+    root = released_example.grading
+    module = load_catalog(released_example.courses).module("beispiel-02-weitere")
+    for learner, (answers, _) in POOL_CASES.items():
+        store(root, module, learner, answers)
+    nbgrader_autograde(root, module.id)
+    reference = gradebook_snapshot(root)
+    for learner, (_, expected) in POOL_CASES.items():
+        row = reference[(learner, module.id)]
+        assert row["grade:pflichten_test"][0] == expected, learner
+        assert not [name for name in row if name.startswith("grade:")
+                    and name.removeprefix("grade:").removesuffix("_test")
+                    in ("auskunftsfrist", "dsb_pflicht", "aufsicht")]
+    reports = regrade.regrade(root, restart=True, workers=1)
+    assert sum(r.graded for r in reports.values()) == len(POOL_CASES)
+    fast = gradebook_snapshot(root)
+    for learner in POOL_CASES:
+        assert fast[(learner, module.id)] == reference[(learner, module.id)], learner
+
+
+def test_the_gradebook_keeps_one_grade_cell_per_pool(released_example):
+    """Real generate_assignment: the variants' tests are one grade cell, worth their points,
+    and the module's total counts the pool once."""
+    from kurskit import nbgrader_course
+    from kurskit.authoring.catalog import load_catalog
+
+    module = load_catalog(released_example.courses).module("beispiel-02-weitere")
+    with nbgrader_course.open_gradebook(released_example.grading) as book:
+        notebook = book.find_assignment(module.id).notebooks[0]
+        cells = {c.name: float(c.max_score) for c in notebook.grade_cells}
+        total = float(notebook.max_score)
+    assert cells["pflichten_test"] == 1.0
+    assert not {"auskunftsfrist_test", "dsb_pflicht_test", "aufsicht_test"} & set(cells)
+    assert total == module.notebook.max_points == 8.0

@@ -58,3 +58,17 @@ def test_lesson_keeps_text_prompts_and_pictures_and_drops_all_code(tmp_path):
     assert "![Ablauf in drei Schritten: Antrag, Prüfung, Bescheid](bilder/01-x-ablauf.svg)" in text
     assert lesson.pictures == {"bilder/01-x-ablauf.svg": SVG}
     assert '!!! note "Abgeben im Lernportal"' in text
+
+
+def test_a_pool_shows_its_first_variant_once_and_says_it_is_one_of_several(released_example):
+    from kurskit import layout
+
+    release = layout.release_notebook(released_example.grading, "beispiel-02-weitere",
+                                      "02-weitere.ipynb")
+    lesson = read_lesson(release, "bilder/02-")
+    text = lesson.markdown
+    assert "Auskunftsersuchen nach Art. 15 DSGVO" in text  # the first variant's prompt
+    assert "Eine von 3 gleichwertigen Fragen" in text
+    assert "Datenschutzbeauftragte" not in text and "Landes" not in text  # the others
+    assert lesson.questions == 6  # 4 questions, the pool once, the free text
+    assert "Art. 12 Abs. 3" not in text and "grade_pool" not in text  # no key, no test

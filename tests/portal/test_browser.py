@@ -9,6 +9,7 @@ import pytest
 
 import learner_actions
 from conftest import axe_violations
+from kurskit.authoring.pools import graded_units
 from kurskit.layout import portal_path
 from portal_server import serve_portal
 
@@ -67,12 +68,14 @@ def test_learner_answers_submits_and_sees_the_gradebook_score(chromium, portal, 
     for exercise in module.notebook.exercises:
         assert exercise.explanation not in html  # the key stays on the grading side
 
-    questions = page.locator(".kurskit-question")
-    assert questions.count() == len(module.notebook.exercises)
-    first = module.notebook.exercises[0]
-    for index, exercise in enumerate(module.notebook.exercises):
+    questions = page.locator(".kurskit-question:visible")  # of a pool: the drawn variant
+    seen = learner_actions.drawn_exercises(
+        module, learner_actions.current_draw(released_real, module, LEARNER))
+    assert questions.count() == len(seen)
+    first = seen[0]
+    for index, exercise in enumerate(seen):
         answer(questions.nth(index), exercise, right=index != 0)
-    total = len(module.notebook.exercises)
+    total = len(seen)
     page.get_by_text(f"{total} von {total} Fragen beantwortet").wait_for()
 
     started = time.perf_counter()
@@ -138,7 +141,7 @@ def module_url(portal, catalog, module_id):
     return f"{portal}/voila/render/{quote(portal_path(course, module))}", module
 
 
-def test_pages_have_no_wcag21_aa_violations(chromium, portal, real_catalog):
+def test_pages_have_no_wcag21_aa_violations(chromium, portal, real_catalog, released_real):
     """axe-core over the portal overview, a course, and a module before and after "Abgeben"."""
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     page.goto(portal + "/")
@@ -155,8 +158,10 @@ def test_pages_have_no_wcag21_aa_violations(chromium, portal, real_catalog):
     assert {e.spec.kind for e in module.notebook.exercises} >= {
         "single_choice", "multiple_choice", "matching", "ordering", "numeric", "free_text"}
     assert axe_violations(page) == []
-    questions = page.locator(".kurskit-question")
-    for index, exercise in enumerate(module.notebook.exercises[:3]):
+    questions = page.locator(".kurskit-question:visible")  # of a pool: the drawn variant
+    seen = learner_actions.drawn_exercises(
+        module, learner_actions.current_draw(released_real, module, LEARNER))
+    for index, exercise in enumerate(seen[:3]):
         answer(questions.nth(index), exercise, right=index != 0)
     page.get_by_role("button", name="Abgeben").click()
     page.locator(".kurskit-result").wait_for(timeout=60_000)
@@ -195,8 +200,8 @@ def test_a_module_can_be_done_with_the_keyboard_alone(chromium, portal, real_cat
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.checked") is True
     # the counter updates after a round trip to the kernel: wait, on a busy machine too
-    page.get_by_text(f"1 von {len(module.notebook.exercises)} Fragen beantwortet"
-                     ).wait_for(timeout=60_000)
+    page.get_by_text(f"1 von {len(graded_units(module.notebook.exercises))} Fragen "
+                     "beantwortet").wait_for(timeout=60_000)
     for _ in range(400):  # on to "Abgeben", press Enter
         page.keyboard.press("Tab")
         if "Abgeben" in focused():
@@ -207,15 +212,16 @@ def test_a_module_can_be_done_with_the_keyboard_alone(chromium, portal, real_cat
 
 
 def test_answers_survive_a_reload_and_pruefen_checks_one_question(chromium, portal,
-                                                                  real_catalog,
+                                                                  real_catalog, released_real,
                                                                   fresh_learner):
     """A reload starts a new page and a new kernel: the draft comes back from the service."""
     url, module = module_url(portal, real_catalog, "it-sicherheit-03-passwoerter-2fa-passkeys")
-    exercises = module.notebook.exercises
+    exercises = learner_actions.drawn_exercises(
+        module, learner_actions.current_draw(released_real, module, LEARNER))
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     page.goto(url)
-    wait_until_rendered(page, len(exercises))
-    questions = page.locator(".kurskit-question")
+    wait_until_rendered(page, len(module.notebook.exercises))
+    questions = page.locator(".kurskit-question:visible")
     for index, exercise in enumerate(exercises[:3]):
         answer(questions.nth(index), exercise, right=True)
     page.get_by_text("Zwischengespeichert um").wait_for(timeout=15_000)
@@ -223,9 +229,9 @@ def test_answers_survive_a_reload_and_pruefen_checks_one_question(chromium, port
     learner_actions.pruefen_reveals_no_explanation(page, questions, exercises)
 
     page.reload()
-    wait_until_rendered(page, len(exercises))
+    wait_until_rendered(page, len(module.notebook.exercises))
     page.get_by_text(f"3 von {len(exercises)} Fragen beantwortet").wait_for(timeout=15_000)
-    questions = page.locator(".kurskit-question")
+    questions = page.locator(".kurskit-question:visible")
     if exercises[0].spec.kind == "single_choice":
         assert questions.nth(0).get_by_role("radio", name=exercises[0].solution).is_checked()
     assert questions.nth(0).get_by_role("button", name="Prüfen (noch 1)").count() == 1

@@ -7,6 +7,7 @@ import nbformat
 import pytest
 
 from kurskit.authoring.catalog import load_catalog
+from kurskit.authoring.pools import graded_units
 from kurskit.portal.lesson_page import NotAModule, read_page, render
 
 pytestmark = pytest.mark.nbgrader
@@ -51,7 +52,8 @@ def test_every_question_of_the_release_is_on_the_page(released_example):
         assert [(q.qid, q.kind) for q in page.questions.values()] == [
             (e.qid, e.spec.kind) for e in module.notebook.exercises]
         html = show(page)
-        assert html.count('class="kk-frage"') == len(module.notebook.exercises)
+        # one question per pool: the draw's variant (without a draw: the first)
+        assert html.count('class="kk-frage"') == len(graded_units(module.notebook.exercises))
         assert "Abgeben" in html and 'lang="de"' in html
 
 
@@ -151,3 +153,22 @@ def test_text_fields_take_no_more_than_the_service_accepts(released_example):
                 limits[page.questions[qid].kind] = control.get("maxlength")
     assert limits["short_text"] == str(KINDS["short_text"].max_length) == "200"
     assert limits["free_text"] == str(KINDS["free_text"].max_length) == "5000"
+
+
+def test_the_page_shows_only_the_drawn_variant_of_a_pool(released_example):
+    from kurskit.portal.form_answers import answers_from_form
+
+    page = dict((m.id, p) for m, p in pages(released_example))["beispiel-02-weitere"]
+    assert page.has_pools
+    numbers = {b.spec.qid: b.number for b in page.blocks if hasattr(b, "spec")}
+    assert numbers["auskunftsfrist"] == numbers["dsb_pflicht"] == numbers["aufsicht"] == 5
+    assert numbers["antwortschreiben"] == 6  # the pool counts as one question
+    html = render(page, api="/lernen/x.ipynb", overview="/", draft=None,
+                  rng=random.Random(1), hidden=frozenset({"auskunftsfrist", "aufsicht"}))
+    assert "Datenschutzbeauftragte oder einen" in html  # dsb_pflicht, the drawn one
+    assert "Art. 15 DSGVO in der Regel" not in html and "Einhaltung des Datenschutzes" not in html
+    # the fields of the page name the drawn variant only; the others are not sent
+    answers = answers_from_form(page.questions, [("dsb_pflicht", "0")])
+    assert answers["dsb_pflicht"] == "ja, jede Behörde"
+    assert "auskunftsfrist" not in answers and "aufsicht" not in answers
+    assert answers["artikel"] is None  # questions outside pools: as before

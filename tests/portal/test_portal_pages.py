@@ -13,7 +13,13 @@ from conftest import axe_violations, make_project
 from kurskit.nbgrader_course import db_url
 from kurskit.release.build import release_all
 from kurskit.start import PortalLimits
-from learner_actions import answer, answer_by_keyboard, pruefen_reveals_no_explanation
+from learner_actions import (
+    answer,
+    answer_by_keyboard,
+    current_draw,
+    drawn_exercises,
+    pruefen_reveals_no_explanation,
+)
 from portal_server import serve_portal
 
 pytestmark = [pytest.mark.browser, pytest.mark.nbgrader]
@@ -74,7 +80,7 @@ def test_from_the_overview_to_the_gradebook_score(chromium, portal, released_rea
     for exercise in module.notebook.exercises:
         assert exercise.explanation not in html  # the key stays on the grading side
     questions = page.locator(".kk-frage")
-    exercises = module.notebook.exercises
+    exercises = drawn_exercises(module, current_draw(released_real, module, LEARNER))
     assert questions.count() == len(exercises)
     for index, exercise in enumerate(exercises):
         answer(questions.nth(index), exercise, right=index != 0)
@@ -104,7 +110,9 @@ def test_every_question_type_with_the_keyboard_alone(chromium, example_portal):
                      "numeric", "short_text", "free_text"}
     for module in catalog.modules:
         page = open_page(chromium, example_portal.page_url(module.id))
-        exercises = module.notebook.exercises
+        # of each question pool the drawn variant: the others are not on the page
+        exercises = drawn_exercises(module, current_draw(example_portal.project, module,
+                                                         LEARNER))
         answer_by_keyboard(page, exercises)
         total = len(exercises)
         page.get_by_text(f"{total} von {total} Fragen beantwortet").wait_for(timeout=15_000)
@@ -122,7 +130,7 @@ def test_every_question_type_with_the_keyboard_alone(chromium, example_portal):
 def test_drafts_survive_reload_and_closing_and_pruefen_checks_one(chromium, portal,
                                                                   real_catalog, fresh_learner):
     module = real_catalog.module("it-sicherheit-03-passwoerter-2fa-passkeys")
-    exercises = module.notebook.exercises
+    exercises = drawn_exercises(module, current_draw(portal.project, module, LEARNER))
     url = portal.page_url(module.id)
     context = chromium.new_context()
     page = context.new_page()
@@ -159,15 +167,15 @@ def test_module_page_has_no_wcag21_aa_violations(chromium, portal, real_catalog,
     assert picture.evaluate("i => i.complete && i.naturalWidth > 0")
     assert axe_violations(page) == []
     questions = page.locator(".kk-frage")
-    for index, exercise in enumerate(module.notebook.exercises[:3]):
+    seen = drawn_exercises(module, current_draw(portal.project, module, LEARNER))
+    for index, exercise in enumerate(seen[:3]):
         answer(questions.nth(index), exercise, right=index != 0)
     questions.nth(1).get_by_role("button", name="Prüfen (noch 2)").click()
     questions.nth(1).get_by_text("Richtig").wait_for(timeout=15_000)
     page.get_by_role("button", name="Abgeben").click()
     page.locator(".kurskit-result").wait_for(timeout=60_000)
     assert axe_violations(page) == []  # feedback, marks and result too
-    assert page.locator(".kk-rueckmeldung[role=status]").count() == len(
-        module.notebook.exercises)
+    assert page.locator(".kk-rueckmeldung[role=status]").count() == len(seen)
 
 
 def test_example_pages_have_no_wcag21_aa_violations(chromium, example_portal):
@@ -274,7 +282,7 @@ def test_a_browser_without_javascript_can_still_submit(portal, released_real, fr
     from kurskit.authoring.catalog import load_catalog
 
     module = load_catalog(released_real.courses).module("datenschutz-01-grundlagen")
-    first = module.notebook.exercises[0]
+    first = drawn_exercises(module, current_draw(released_real, module, LEARNER))[0]
     assert first.spec.kind == "single_choice"
     index = first.spec.choices["options"].index(first.solution)
     form = f"{first.qid}={index}".encode()

@@ -14,7 +14,7 @@ from kurskit.cli import main
 from kurskit.layout import Project
 from kurskit.privacy import audit
 
-ITEMS = {"Kurzes Beispielmodul": 4.0, "Weitere Fragearten": 7.0}  # module titles → max points
+ITEMS = {"Kurzes Beispielmodul": 4.0, "Weitere Fragearten": 8.0}  # module titles → max points
 
 
 @pytest.fixture

@@ -172,7 +172,7 @@ def test_free_text_is_reported_pending_with_its_points(client):
                            json={"answers": answers})
     assert response.status_code == 201, response.text
     body = response.json()
-    assert (body["score"], body["max_score"], body["pending_points"]) == (3.0, 7.0, 2.0)
+    assert (body["score"], body["max_score"], body["pending_points"]) == (3.0, 8.0, 2.0)
     free = next(q for q in body["questions"] if q["id"] == "antwortschreiben")
     assert free["pending"] is True and free["points"] is None
     assert "Trainerin oder ein Trainer" in free["feedback"]

@@ -39,7 +39,7 @@ def _live(value: str = "") -> widgets.HTML:
 
 
 def phishing_inspector(qid: str, prompt: str, options: list[str],
-                       mails: list[dict[str, Any]]) -> None:
+                       mails: list[dict[str, Any]], pool: str | None = None) -> None:
     """Mails to inspect: the sender's address and each link's real target on request (the
     button's tooltip shows it on hover), attachments by name; check boxes mark features."""
     boxes: dict[str, widgets.Checkbox] = {}
@@ -87,7 +87,7 @@ def phishing_inspector(qid: str, prompt: str, options: list[str],
             box.value = option in value
 
     show(qid, "phishing_inspector", prompt, widgets.VBox([hint, *panes]), read,
-         list(boxes.values()), write)
+         list(boxes.values()), write, pool)
 
 
 def brute_force_years(length: int, characters: int, guesses_per_second: float) -> float:
@@ -95,7 +95,8 @@ def brute_force_years(length: int, characters: int, guesses_per_second: float) -
     return float(characters) ** length / guesses_per_second / YEAR
 
 
-def password_lab(qid: str, prompt: str, unit: str, annahmen: dict[str, Any]) -> None:
+def password_lab(qid: str, prompt: str, unit: str, annahmen: dict[str, Any],
+                 pool: str | None = None) -> None:
     """Length, character set and reuse: the risk computed here, nothing sent anywhere."""
     rate = float(annahmen["versuche_pro_sekunde"])
     length = labelled(widgets.BoundedIntText(value=8, min=4, max=64, step=1,
@@ -129,7 +130,7 @@ def password_lab(qid: str, prompt: str, unit: str, annahmen: dict[str, Any]) -> 
     inputs = widgets.VBox([
         label("Länge des Passworts (Zeichen)", f"{qid}-laenge"), length,
         label("Zeichenarten", f"{qid}-zeichen"), charset, reused, passkey, result, take, taken])
-    show(qid, "password_lab", prompt, inputs, lambda: answer["value"], [taken], write)
+    show(qid, "password_lab", prompt, inputs, lambda: answer["value"], [taken], write, pool)
 
 
 def _risk_html(length: int, characters: int, rate: float, reused: bool, passkey: bool) -> str:
@@ -164,7 +165,7 @@ def _german_amount(value: float) -> str:
 
 
 def maturity_check(qid: str, prompt: str, options: list[str], fragen: list[str],
-                   erklaerungen: list[str]) -> None:
+                   erklaerungen: list[str], pool: str | None = None) -> None:
     """A ladder of yes/no questions: the example case (the answer), then the learner's own
     service (for them only: neither saved nor graded)."""
     case, case_result, case_outcome, set_case = _ladder(f"{qid}-fall", options, fragen,
@@ -180,7 +181,7 @@ def maturity_check(qid: str, prompt: str, options: list[str], fragen: list[str],
                            "wird weder gespeichert noch bewertet)</p>"),
         label("Welche Leistung prüfen Sie?", f"{qid}-eigene"), own_name, *own, own_result])
     radios = [row.children[1] for row in case]
-    show(qid, "maturity_check", prompt, inputs, case_outcome, radios, set_case)
+    show(qid, "maturity_check", prompt, inputs, case_outcome, radios, set_case, pool)
 
 
 def _ladder(token: str, options: list[str], questions: list[str],
@@ -220,7 +221,7 @@ def _ladder(token: str, options: list[str], questions: list[str],
 
 
 def data_chart(qid: str, prompt: str, options: list[str], werte: dict[str, Any],
-               beschriftung: dict[str, str]) -> None:
+               beschriftung: dict[str, str], pool: str | None = None) -> None:
     """A bar per option, two filters, a table of the same values; the learner marks a bar."""
     first = labelled(widgets.Dropdown(options=list(werte), layout=widgets.Layout(
         width="auto")), f"{qid}-filter1")
@@ -249,4 +250,4 @@ def data_chart(qid: str, prompt: str, options: list[str], werte: dict[str, Any],
         label(beschriftung["filter1"], f"{qid}-filter1"), first,
         label(beschriftung["filter2"], f"{qid}-filter2"), second, chart,
         label("Markieren Sie einen Balken", f"{qid}-balken"), marked])
-    show(qid, "data_chart", prompt, inputs, lambda: marked.value, [marked], write)
+    show(qid, "data_chart", prompt, inputs, lambda: marked.value, [marked], write, pool)

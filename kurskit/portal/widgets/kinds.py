@@ -20,7 +20,8 @@ from kurskit.portal.widgets.page import label, labelled, order, show
 NOT_CHOSEN = "– bitte wählen –"
 
 
-def single_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False) -> None:
+def single_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False,
+                  pool: str | None = None) -> None:
     radio = widgets.RadioButtons(options=order(options, shuffle), value=None,
                                  layout=widgets.Layout(width="auto"))
     labelled(radio, qid)
@@ -28,10 +29,11 @@ def single_choice(qid: str, prompt: str, options: list[str], shuffle: bool = Fal
     def write(value: Any) -> None:
         radio.value = value if value in radio.options else None
 
-    show(qid, "single_choice", prompt, radio, lambda: radio.value, [radio], write)
+    show(qid, "single_choice", prompt, radio, lambda: radio.value, [radio], write, pool)
 
 
-def multiple_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False) -> None:
+def multiple_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False,
+                    pool: str | None = None) -> None:
     boxes = [widgets.Checkbox(value=False, description=o, indent=False,
                               layout=widgets.Layout(width="auto"))
              for o in order(options, shuffle)]
@@ -42,10 +44,11 @@ def multiple_choice(qid: str, prompt: str, options: list[str], shuffle: bool = F
             box.value = box.description in value
 
     show(qid, "multiple_choice", prompt, inputs,
-          lambda: [b.description for b in boxes if b.value] or None, list(boxes), write)
+          lambda: [b.description for b in boxes if b.value] or None, list(boxes), write, pool)
 
 
-def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = False) -> None:
+def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = False,
+               pool: str | None = None) -> None:
     """Each statement judged „richtig“ or „falsch“."""
     rows, radios = [], []
     for number, statement in enumerate(order(statements, shuffle)):
@@ -65,11 +68,11 @@ def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = Fal
 
     intro = widgets.HTML(value="<em>Ist die Aussage richtig oder falsch?</em>")
     show(qid, "true_false", prompt, widgets.VBox([intro, *rows]), read,
-          [r for _, r in radios], write)
+          [r for _, r in radios], write, pool)
 
 
 def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
-             shuffle: bool = False) -> None:
+             shuffle: bool = False, pool: str | None = None) -> None:
     choices = [NOT_CHOSEN, *order(categories, shuffle)]
     rows, selects = [], []
     for number, case in enumerate(order(cases, shuffle)):
@@ -87,10 +90,11 @@ def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
         for case, select in selects:
             select.value = value.get(case) if value.get(case) in categories else NOT_CHOSEN
 
-    show(qid, "matching", prompt, widgets.VBox(rows), read, [s for _, s in selects], write)
+    show(qid, "matching", prompt, widgets.VBox(rows), read, [s for _, s in selects], write,
+         pool)
 
 
-def ordering(qid: str, prompt: str, items: list[str]) -> None:
+def ordering(qid: str, prompt: str, items: list[str], pool: str | None = None) -> None:
     """Process steps into order: one list per position, each step used once."""
     selects = [widgets.Dropdown(options=[NOT_CHOSEN, *items], value=NOT_CHOSEN,
                                 layout=widgets.Layout(width="auto", max_width="100%"))
@@ -112,10 +116,11 @@ def ordering(qid: str, prompt: str, items: list[str]) -> None:
             select.value = item if item in items else NOT_CHOSEN
 
     intro = widgets.HTML(value="<em>Wählen Sie für jede Position den passenden Schritt.</em>")
-    show(qid, "ordering", prompt, widgets.VBox([intro, *rows, hint]), read, list(selects), write)
+    show(qid, "ordering", prompt, widgets.VBox([intro, *rows, hint]), read, list(selects), write,
+         pool)
 
 
-def numeric(qid: str, prompt: str, unit: str) -> None:
+def numeric(qid: str, prompt: str, unit: str, pool: str | None = None) -> None:
     field = labelled(widgets.Text(value="", placeholder="Zahl eingeben",
                                    layout=widgets.Layout(width="12em")), qid)
     hint = widgets.HTML(value="")
@@ -131,13 +136,13 @@ def numeric(qid: str, prompt: str, unit: str) -> None:
     def write(value: Any) -> None:
         field.value = num(value)
 
-    show(qid, "numeric", prompt, inputs, read, [field], write)
+    show(qid, "numeric", prompt, inputs, read, [field], write, pool)
 
 
-def short_text(qid: str, prompt: str) -> None:
+def short_text(qid: str, prompt: str, pool: str | None = None) -> None:
     field = labelled(widgets.Text(value="", placeholder="Ihre Antwort",
                                   layout=widgets.Layout(width="24em", max_width="100%")), qid)
-    _text(qid, "short_text", prompt, field, field)
+    _text(qid, "short_text", prompt, field, field, pool)
 
 
 def free_text(qid: str, prompt: str) -> None:
@@ -150,11 +155,11 @@ def free_text(qid: str, prompt: str) -> None:
 
 
 def _text(qid: str, kind: str, prompt: str, field: widgets.Widget,
-          inputs: widgets.Widget) -> None:
+          inputs: widgets.Widget, pool: str | None = None) -> None:
     """A text question: its answer is the field's text, as `QuestionKind.text_answer` says."""
 
     def write(value: Any) -> None:
         field.value = str(value)
 
     show(qid, kind, prompt, inputs, lambda: KINDS[kind].text_answer(field.value), [field],
-         write)
+         write, pool)

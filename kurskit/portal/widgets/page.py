@@ -49,8 +49,8 @@ class Question:
     def __init__(self, qid: str, kind: str, number: int, prompt: str,
                  inputs: widgets.Widget, read: Callable[[], Any],
                  watched: list[widgets.Widget],
-                 write: Callable[[Any], None] | None = None) -> None:
-        self.qid, self.kind, self.number = qid, kind, number
+                 write: Callable[[Any], None] | None = None, pool: str | None = None) -> None:
+        self.qid, self.kind, self.number, self.pool = qid, kind, number, pool
         self._read, self._write = read, write
         self.watched = watched
         self.feedback = widgets.HTML(value="")
@@ -116,6 +116,10 @@ class _Page:
         self.draft: dict[str, Any] = {}
         self.checks_left: dict[str, int] | None = None
         self.checks_allowed: int | None = None
+        # question pools: the variants the service's draw left out (None: not known yet,
+        # the first variant of each pool shows), and each pool's first variant
+        self.hidden: frozenset[str] | None = None
+        self.first_variant: dict[str, str] = {}
         self.saved = widgets.HTML(value="")
         self._timer: threading.Timer | None = None
         self._restoring = False
@@ -123,13 +127,36 @@ class _Page:
     def add(self, question: Question) -> Question:
         if question.qid in self.questions:
             raise ValueError(f"question id {question.qid!r} is used twice")
+        if question.pool is not None:
+            self.first_variant.setdefault(question.pool, question.qid)
+            if self.hidden is None and os.environ.get("VOILA_PREHEAT") != "True":
+                self.load_draw()
         self._apply_draft(question)
         self.questions[question.qid] = question
         for widget in question.watched:
             widget.observe(lambda _change: self.changed(), names="value")
         return question
 
+    def shows(self, question: Question) -> bool:
+        """The question is on the learner's page: not a pool variant left out by the draw."""
+        if question.pool is None:
+            return True
+        if self.hidden is None:
+            return self.first_variant.get(question.pool) == question.qid
+        return question.qid not in self.hidden
+
+    def active(self) -> dict[str, Question]:
+        """The questions the learner answers (the drawn variant of each pool)."""
+        return {qid: q for qid, q in self.questions.items() if self.shows(q)}
+
+    def load_draw(self) -> None:
+        try:
+            self.hidden = frozenset(client.call(client.draw(self.module_id or ""))["hidden"])
+        except (ServiceError, KeyError, TypeError):
+            self.hidden = None  # no service yet: the first variant shows
+
     def _apply_draft(self, question: Question) -> None:
+        question.box.layout.display = None if self.shows(question) else "none"
         question.restore(self.draft.get(question.qid))
         if self.checks_left is None:
             question.allow_checks(None)
@@ -149,6 +176,8 @@ class _Page:
     def refresh_draft(self) -> None:
         """Load the draft into questions already on the page, without saving it again."""
         self.load_draft()
+        if self.first_variant:
+            self.load_draw()
         self._restoring = True
         try:
             # list(): the page may still be adding questions while Voilà hands it out
@@ -172,7 +201,7 @@ class _Page:
 
     def save_draft(self) -> None:
         """Keep the answers on the grading side, so a reload or a new kernel loses nothing."""
-        answers = {qid: q.answer() for qid, q in self.questions.items()}
+        answers = {qid: q.answer() for qid, q in self.active().items()}
         try:
             client.call(client.save_draft(self.module_id or "", answers))
         except ServiceError:
@@ -224,9 +253,14 @@ def _when_handed_out(then: Callable[[], None]) -> None:
 
 
 def show(qid: str, kind: str, prompt: str, inputs: widgets.Widget, read: Callable[[], Any],
-         watched: list[widgets.Widget], write: Callable[[Any], None]) -> None:
-    """Number the question, register it on the page (restoring its draft) and display it."""
-    question = Question(qid, kind, len(PAGE.questions) + 1, prompt, inputs, read, watched, write)
+         watched: list[widgets.Widget], write: Callable[[Any], None],
+         pool: str | None = None) -> None:
+    """Number the question, register it on the page (restoring its draft) and display it;
+    the variants of a pool share a number (the learner sees the drawn one only)."""
+    previous = list(PAGE.questions.values())[-1] if PAGE.questions else None
+    number = (previous.number if previous and pool and previous.pool == pool
+              else (previous.number + 1 if previous else 1))
+    question = Question(qid, kind, number, prompt, inputs, read, watched, write, pool)
     display(PAGE.add(question).box)
 
 

@@ -26,15 +26,16 @@ def submit_panel() -> None:
         live.add_class("kk-live")
 
     def update_progress() -> None:
-        done = sum(q.answered() for q in PAGE.questions.values())
-        progress.value = f"<p>{done} von {len(PAGE.questions)} Fragen beantwortet.</p>"
+        active = PAGE.active()
+        done = sum(q.answered() for q in active.values())
+        progress.value = f"<p>{done} von {len(active)} Fragen beantwortet.</p>"
 
     def on_click(_button: widgets.Button) -> None:
         button.disabled = True
         status.value = "<p>Ihre Antworten werden bewertet …</p>"
         result.value = ""
         try:
-            answers = {qid: q.answer() for qid, q in PAGE.questions.items()}
+            answers = {qid: q.answer() for qid, q in PAGE.active().items()}
             outcome = submit_answers(PAGE.module_id or "", answers, on_wait=lambda: setattr(
                 status, "value", f"<p>{html.escape(STILL_GRADING)}</p>"))
         except ServiceError as failure:
@@ -47,6 +48,8 @@ def submit_panel() -> None:
                     PAGE.questions[item["id"]].show_feedback(item)
             result.value = result_html(outcome)
             button.description = "Erneut abgeben"
+            if PAGE.first_variant:  # the next attempt draws its pool questions anew
+                status.value = f"<p>{html.escape(NEW_DRAW_DE)}</p>"
         finally:
             button.disabled = False
 
@@ -56,6 +59,10 @@ def submit_panel() -> None:
     PAGE.saved.value = ("<p><em>Ihre Antworten werden beim Bearbeiten automatisch "
                         "zwischengespeichert.</em></p>")
     display(widgets.VBox([progress, PAGE.saved, button, status, result]))
+
+
+NEW_DRAW_DE = ("Für einen weiteren Versuch werden die Fragen neu gezogen: Bitte laden Sie die "
+               "Seite neu, bevor Sie erneut abgeben.")
 
 
 def submit_answers(module_id: str, answers: dict[str, Any], timeout: float = 120,

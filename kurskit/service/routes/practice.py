@@ -29,7 +29,8 @@ def check(question_id: str, body: CheckRequest, who: Learner, module: KnownModul
     if exercise.manual:
         raise Refusal(409, "not_checkable", f"{question_id!r} is graded by a trainer",
                       "Diese Antwort bewertet eine Trainerin oder ein Trainer.")
-    answer = validated_answers(module, {question_id: body.answer})[question_id]
+    hidden = context.draw(module, who).hidden
+    answer = validated_answers(module, {question_id: body.answer}, hidden)[question_id]
     if answer is None:
         raise Refusal(422, "no_answer", "nothing to check", "Bitte antworten Sie zuerst.")
     try:
@@ -51,8 +52,8 @@ def check(question_id: str, body: CheckRequest, who: Learner, module: KnownModul
 def save_draft(body: DraftRequest, who: Learner, module: KnownModule,
                context: Context) -> Draft:
     """Keep the answers given so far; only valid answers to known questions are kept."""
-    saved = drafts.save(context.root, who, module, validated_answers(module, body.answers),
-                        sequence=body.sequence)
+    answers = validated_answers(module, body.answers, context.draw(module, who).hidden)
+    saved = drafts.save(context.root, who, module, answers, sequence=body.sequence)
     return Draft(**asdict(saved))
 
 

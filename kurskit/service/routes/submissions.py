@@ -61,7 +61,7 @@ async def submit(body: SubmissionRequest, who: Learner, module: KnownModule,
                       headers={"Retry-After": str(max(1, round(wait)))})
 
     def store() -> tuple[Attempt, Entry, NotebookNode]:
-        answers = validated_answers(module, body.answers)
+        answers = validated_answers(module, body.answers, context.draw(module, who).hidden)
         try:
             notebook = build_submission(context.release(module), answers)
         except ModuleOutdated:
