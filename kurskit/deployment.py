@@ -42,6 +42,7 @@ DEFAULT_SIGNATORY = "Personalamt, Fortbildung"
 PUBLIC_URL = "KURSKIT_PUBLIC_URL"  # the portal's public address (certificate verification)
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8866"
 TRAINER_TOKEN = "KURSKIT_TRAINER_TOKEN"  # bearer token of trainers' API calls (revocation)
+TRAINER_GROUP = "trainer"  # the hub group of trainers (hub mode: revocation by hub token)
 
 
 def service_url(env: Mapping[str, str] = os.environ) -> str:

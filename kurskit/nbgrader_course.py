@@ -235,6 +235,24 @@ def students(root: Path) -> list[StudentRecord]:
     return sorted(found, key=lambda s: s.learner)
 
 
+def display_name(root: Path, learner: str) -> str | None:
+    """The learner's name as trainers entered it in the gradebook (formgrader's "Manage
+    Students", or an LMS import): first and last name, or None when neither is set."""
+    from nbgrader.api import MissingEntry
+
+    if not has_gradebook(root):
+        return None
+    with open_gradebook(root) as book:
+        try:
+            student = book.find_student(learner)
+        except MissingEntry:
+            return None
+        name = " ".join(part.strip() for part in (student.first_name, student.last_name)
+                        if part and part.strip())
+        book.db.commit()
+    return name or None
+
+
 def learner_submissions(root: Path, learner: str) -> dict[str, CurrentSubmission]:
     """One learner's current submission per module (module id → what the gradebook says)."""
     from nbgrader.api import MissingEntry

@@ -33,8 +33,10 @@ from kurskit.layout import Project, portal_path
 from kurskit.release.build import release_all
 
 PASSWORDS = {"anna": "anna-geheim-1", "bert": "bert-geheim-2", "tina": "tina-geheim-3",
-             "frieda": "frieda-geheim-4"}
-ROLES = {"anna": "lernende", "bert": "lernende", "tina": "trainer", "frieda": "fuehrung"}
+             "frieda": "frieda-geheim-4", "carla": "carla-geheim-5"}
+# carla passes the fixture course (tests/hub/test_hub_certificates.py)
+ROLES = {"anna": "lernende", "bert": "lernende", "tina": "trainer", "frieda": "fuehrung",
+         "carla": "lernende"}
 MODULE = "beispiel-01-kurz"
 
 
@@ -60,10 +62,10 @@ class HubStack:
             f"{self.url}/services/portal/"), (answer.status_code, answer.url)
         return session
 
-    def token(self, session: requests.Session, name: str) -> str:
+    def token(self, session: requests.Session, name: str, *scopes: str) -> str:
         """A hub token of the user (made with their own hub session)."""
         answer = session.post(f"{self.url}/hub/api/users/{name}/tokens",
-                              json={"scopes": ["access:services!service=grading"],
+                              json={"scopes": ["access:services!service=grading", *scopes],
                                     "note": "test"},
                               headers={"X-XSRFToken": session.cookies.get("_xsrf", path="/hub/"),
                                        "Referer": f"{self.url}/hub/token"})

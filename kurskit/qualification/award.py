@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from kurskit import deployment
+from kurskit import deployment, nbgrader_course
 from kurskit.authoring import digcomp
 from kurskit.authoring.catalog import Course
 from kurskit.grading import results
@@ -52,16 +52,20 @@ def add_months(day: date, months: int) -> date:
 
 def award(root: Path, learner: str, course: Course, holder: str | None = None,
           env: Mapping[str, str] = os.environ) -> Certificate | None:
-    """The learner's certificate of the course once passed (issued once while valid)."""
+    """The learner's certificate of the course once passed (issued once while valid).
+
+    The holder's name is the one trainers entered for the learner in the gradebook
+    (formgrader, "Manage Students"); without one, the certificate names the login."""
     if not course_passed(root, learner, course):
         return None
+    holder = holder or nbgrader_course.display_name(root, learner) or learner
     today = datetime.now(UTC).date()
     months = course.valid_months
     competences = [[c["id"], digcomp.COMPETENCES.get(c["id"], ""), c["level"]]
                    for c in course.manifest.get("competences") or []]
     return certificates.issue(root, Certificate(
         code=certificates.new_code(), learner=learner, course=course.id,
-        course_title=course.title, holder=holder or learner, issued_on=today.isoformat(),
+        course_title=course.title, holder=holder, issued_on=today.isoformat(),
         valid_until=add_months(today, months).isoformat() if months else None,
         modules=[[m.id, m.title] for m in course.modules], competences=competences,
         issuer=env.get(deployment.ISSUER, deployment.DEFAULT_ISSUER),

@@ -94,6 +94,9 @@ class HubIdentity:
         learner = str(model.get("name", ""))
         if not valid_learner_id(learner):
             raise IdentityError("the hub user's name is no valid learner id")
+        # the caller's hub groups (present when the token may read them): roles such as
+        # `trainer` come from the hub, like the identity
+        request.state.hub_groups = frozenset(model.get("groups") or ())
         return learner
 
 

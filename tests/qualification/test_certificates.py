@@ -10,6 +10,7 @@ import pytest
 from answer_patterns import answers_for
 from fastapi.testclient import TestClient
 
+from kurskit import nbgrader_course
 from kurskit.authoring.catalog import load_catalog
 from kurskit.cli import main
 from kurskit.qualification import certificates
@@ -35,11 +36,19 @@ def passed_course(tmp_path_factory):
                            FIXTURES / "courses")
     release_all(project)
     catalog = load_catalog(project.courses)
+    first, *others = catalog.modules
     with service(project) as client:
-        results = [client.post(f"/api/v1/modules/{m.id}/submissions", json={
-            "answers": answers_for(m, "solution", client.get(
-                f"/api/v1/modules/{m.id}/draw").json()["drawn"])}).json()
-                   for m in catalog.modules]
+        def solved(module):  # the right answers to the questions drawn for Anna
+            drawn = client.get(f"/api/v1/modules/{module.id}/draw").json()["drawn"]
+            return {"answers": answers_for(module, "solution", drawn)}
+
+        results = [client.post(f"/api/v1/modules/{first.id}/submissions",
+                               json=solved(first)).json()]
+        # the trainer enters Anna's name, as formgrader's "Manage Students" does
+        with nbgrader_course.open_gradebook(project.grading) as book:
+            book.update_or_create_student("anna", first_name="Anna", last_name="Muster")
+        results += [client.post(f"/api/v1/modules/{m.id}/submissions", json=solved(m)).json()
+                    for m in others]
         listing = client.get("/api/v1/certificates").json()
         pdf = client.get(listing[0]["pdf_url"]) if listing else None
     return project, results, listing, pdf
@@ -74,7 +83,7 @@ def test_the_pdf_is_tagged_german_pdf_ua_and_says_what_it_certifies(passed_cours
         pytest.skip("pdftotext (poppler-utils) is missing")
     text = subprocess.run(["pdftotext", "-", "-"], input=response.content,
                           capture_output=True, check=True).stdout.decode()
-    for expected in ("Zertifikat", "anna", "Beispielkurs für Tests", "Kurzes Beispielmodul",
+    for expected in ("Zertifikat", "Anna Muster", "Beispielkurs für Tests", "Kurzes Beispielmodul",
                      "Personenbezogene Daten und Privatsphäre", "Kompetenzstufe 2",
                      "Stadt Musterstadt", listing[0]["code"]):
         assert expected in text, expected
@@ -99,7 +108,8 @@ def test_verification_says_only_status_course_date_and_holder(passed_course):
         shown = client.get(f"/api/v1/verify/{code}").json()
         assert set(k for k, v in shown.items() if v is not None) == {
             "code", "status", "course_title", "issued_on", "holder"}
-        assert (shown["status"], shown["holder"]) == ("valid", "anna")
+        # the name the trainer entered in the gradebook, not the login
+        assert (shown["status"], shown["holder"]) == ("valid", "Anna Muster")
         altered = code[:-1] + ("0" if code[-1] != "0" else "1")
         assert client.get(f"/api/v1/verify/{altered}").json()["status"] == "altered"
         unknown = certificates.new_code()
