@@ -21,8 +21,9 @@ def test_a_trainer_of_the_hub_revokes_a_certificate_a_learner_cannot(hub_stack: 
     as_carla = {"Authorization": f"token {stack.token(carla, 'carla', GROUPS)}"}
     as_tina = {"Authorization": f"token {stack.token(tina, 'tina', GROUPS)}"}
     for module in load_catalog(stack.project.courses).modules:
-        done = carla.post(stack.api(f"/modules/{module.id}/submissions"),
-                          json={"answers": answers_for(module, "solution")}, headers=as_carla)
+        drawn = carla.get(stack.api(f"/modules/{module.id}/draw"), headers=as_carla).json()
+        done = carla.post(stack.api(f"/modules/{module.id}/submissions"), headers=as_carla,
+                          json={"answers": answers_for(module, "solution", drawn["drawn"])})
         assert done.status_code == 201, done.text
     code = done.json()["certificate"]
     assert code, done.json()
