@@ -30,7 +30,8 @@ def test_a_hidden_test_that_never_ends_answers_in_german_and_tells_the_trainer(t
         assert stuck.status_code == 202, stuck.text  # acknowledged: stored, grading failed
         status = client.get(stuck.json()["status_url"].removeprefix("http://localhost"),
                             headers={"X-Kurskit-Learner": "dora"})
-        assert status.json()["error"] == "grading_failed"
+        # a 4xx that names the problem, never a 500: the author's test failed, not the service
+        assert status.status_code == 422 and status.json()["error"] == "grading_failed"
         assert status.json()["message_de"] == GRADING_FAILED_DE
     folder = layout.attempt_dir(project.grading, "dora", LOOPING, 1)
     why = (folder / layout.FAILED).read_text("utf-8")

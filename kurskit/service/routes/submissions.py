@@ -42,7 +42,7 @@ router = APIRouter()
              responses={202: {"model": SubmissionPending,
                               "description": "stored, still being graded: poll `status_url`"},
                         404: {"model": ErrorBody}, 409: {"model": ErrorBody},
-                        429: {"model": ErrorBody}, 500: {"model": ErrorBody}})
+                        422: {"model": ErrorBody}, 429: {"model": ErrorBody}})
 async def submit(body: SubmissionRequest, who: Learner, module: KnownModule,
                  context: Context) -> SubmissionResult | JSONResponse:
     """Store the answers as a new attempt, grade it, return score and feedback.
@@ -117,7 +117,7 @@ async def _presented(answer: StoredResult | JSONResponse, module: Module, who: s
 
 @router.get("/modules/{module_id}/submissions/{attempt}", response_model=SubmissionResult,
             responses={202: {"model": SubmissionPending, "description": "still being graded"},
-                       404: {"model": ErrorBody}, 500: {"model": ErrorBody}})
+                       404: {"model": ErrorBody}, 422: {"model": ErrorBody}})
 async def submission_status(attempt: int, who: Learner, module: KnownModule,
                             context: Context) -> SubmissionResult | JSONResponse:
     """The result of one attempt of the calling learner; 202 while it is being graded."""
@@ -129,7 +129,7 @@ async def submission_status(attempt: int, who: Learner, module: KnownModule,
     if state.result is not None:
         return await _presented(state.result, module, who, context)
     if state.failed:
-        raise Refusal(500, "grading_failed", f"attempt {attempt} was stored but not graded; "
+        raise Refusal(422, "grading_failed", f"attempt {attempt} was stored but not graded; "
                       "a trainer can regrade it (kurskit grade)", GRADING_FAILED_DE)
     future = context.grader.job(who, module.id, attempt)
     if future is None:  # queued by an earlier run of the service: graded in order
@@ -170,6 +170,6 @@ async def _wait_for_result(module: Module, attempt: int, submitted_at: datetime,
         log.error("attempt %s of %s: grading failed: %s", attempt, module.id, error)
         if acknowledged:
             return pending
-        raise Refusal(500, "grading_failed", f"attempt {attempt} was stored but grading "
+        raise Refusal(422, "grading_failed", f"attempt {attempt} was stored but grading "
                       "failed; a trainer can regrade it (kurskit grade)",
                       GRADING_FAILED_DE) from None
