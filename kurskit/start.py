@@ -79,7 +79,10 @@ def voila_command(portal_dir: Path, port: int, limits: PortalLimits | None = Non
             f"--MappingKernelManager.cull_interval={max(1, min(60, limits.cull_idle // 2))}",
             # a large pool starts its kernels at once: on two busy cores one may need more
             # than Voilà's 60 s to answer, and a pool kernel that gives up is lost
-            "--VoilaExecutor.startup_timeout=300"]
+            "--VoilaExecutor.startup_timeout=300",
+            # unix sockets, not TCP ports: dozens of kernels starting at once pick random free
+            # ports and race for them ("Address already in use" → a dead pool kernel → 500)
+            "--KernelManager.transport=ipc"]
 
 
 def voila_env(service_url: str) -> dict[str, str]:

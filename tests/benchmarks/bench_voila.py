@@ -52,7 +52,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_portal import course_overview, cpu_seconds, percentile  # noqa: E402
+from bench_portal import course_overview, percentile  # noqa: E402
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, make_project  # noqa: E402
 from kurskit import layout  # noqa: E402
@@ -78,7 +78,8 @@ def message(msg_type: str, content: dict[str, Any], session: str,
 
 
 async def protocol_learner(page_url: str, results: list[float], errors: list[str],
-                           hold: float, together: asyncio.Barrier | None = None) -> None:
+                           hold: float, together: asyncio.Barrier | None = None,
+                           phases: list[dict[str, float]] | None = None) -> None:
     """One learner's page, as the server sees it (see the module docstring)."""
     from jupyter_server.services.kernels.connection.base import deserialize_binary_message
     from tornado.httpclient import AsyncHTTPClient
@@ -90,12 +91,14 @@ async def protocol_learner(page_url: str, results: list[float], errors: list[str
     started = time.perf_counter()
     try:
         page = (await http.fetch(page_url, request_timeout=300)).body.decode()
+        marks = {"page": time.perf_counter() - started}
         found = KERNEL_ID.search(page)
         assert found, "no kernel id in the page (portal full?)"
         assets = {urljoin(page_url, asset) for asset in ASSET.findall(page)}
         # the portal's own files only (a CDN's are no load on the server)
         await asyncio.gather(*[http.fetch(asset, request_timeout=300) for asset in assets
                                if asset.startswith(page_url.split("/voila/")[0])])
+        marks["assets"] = time.perf_counter() - started
         base = page_url.split("/voila/render/")[0].replace("http://", "ws://")
         session = uuid.uuid4().hex
         socket = await websocket_connect(
@@ -113,7 +116,9 @@ async def protocol_learner(page_url: str, results: list[float], errors: list[str
                         == sent["header"]["msg_id"]):
                     return msg
 
+        marks["websocket"] = time.perf_counter() - started
         await reply_to(message("kernel_info_request", {}, session), "kernel_info_reply")
+        marks["kernel_info"] = time.perf_counter() - started
         comms = await reply_to(message("comm_info_request", {"target_name": "jupyter.widget"},
                                        session), "comm_info_reply")
         control = uuid.uuid4().hex
@@ -124,8 +129,12 @@ async def protocol_learner(page_url: str, results: list[float], errors: list[str
         states = await reply_to(message("comm_msg", {"comm_id": control, "data": {
             "method": "request_states"}}, session), "comm_msg")
         arrived = states["content"]["data"].get("states", {})
-        assert len(arrived) >= len(comms["content"]["comms"]) > 0, "widget states missing"
+        assert len(arrived) >= len(comms["content"]["comms"]) > 0, (
+            f"widget states missing: {len(arrived)} of {len(comms['content']['comms'])}")
         results.append(time.perf_counter() - started)
+        marks["states"] = results[-1]
+        if phases is not None:
+            phases.append(marks)
         await asyncio.sleep(hold)  # the learner keeps the module open
         socket.close()
     except Exception as error:  # a failed learner is reported, not hidden
@@ -185,7 +194,8 @@ def measure(project, path: str, learners: int) -> dict[str, Any]:
     # not restarted during the rush — in an office the pool is filled before the training
     limits = PortalLimits(pools={path: learners + 2 * BASELINE + 1},
                           max_sessions=learners + 2 * BASELINE + 10, fill_delay=900)
-    out: dict[str, Any] = {"alone": [], "browser_alone": [], "together": [], "errors": []}
+    out: dict[str, Any] = {"alone": [], "browser_alone": [], "together": [], "errors": [],
+                           "phases": []}
     log = Path(tempfile.gettempdir()) / "kurskit-bench-voila.log"
     # Voilà starts the pool's kernels before it listens: give it time
     with serve_portal(project, "bench", limits, log=log, start_timeout=900) as portal:
@@ -218,7 +228,8 @@ def measure(project, path: str, learners: int) -> dict[str, Any]:
                     out["rss"] = list(kernel_rss_mb(portal.voila.pid).values())
 
                 clients = [protocol_learner(url, out["together"], out["errors"], hold=15.0,
-                                            together=together) for _ in range(learners)]
+                                            together=together, phases=out["phases"])
+                           for _ in range(learners)]
                 tti: list[float] = []
                 browser_run = timed(chromium_learner(browser, url, overview, together), tti,
                                     out["errors"])
@@ -237,6 +248,24 @@ async def timed(run: Any, into: list[float], errors: list[str]) -> None:
         into.append(await run)
     except Exception as error:  # reported with the results, not hidden
         errors.append(f"Chromium: {type(error).__name__}: {str(error).splitlines()[0]}")
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time used so far, by part: Voilà's server, the kernels, the grading service, Chromium."""
+    totals = dict.fromkeys(("voila", "kernels", "service", "chromium"), 0.0)
+    parts = ((b"kurskit.portal.app", "voila"), (b"ipykernel", "kernels"),
+             (b"uvicorn", "service"), (b"chrom", "chromium"))
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        part = next((name for marker, name in parts if marker in cmdline), None)
+        if part is not None:
+            totals[part] += (int(fields[11]) + int(fields[12])) / tick
+    return totals
 
 
 def wait_until_idle(voila: int, quiet: float = 0.2, window: float = 5.0,
@@ -281,9 +310,16 @@ def report(out: dict[str, Any], learners: int) -> int:
           + (f"{browser_alone:.2f} s" if browser_alone else "not measured")
           + " (navigation start to the first element's answer)")
     cpu = out["cpu"]
-    print(f"cpu during the rush: load generator {cpu['load generator']:.1f} s for "
-          f"{learners} learners, Chromium {cpu['chromium']:.1f} s for one (2 cores shared with "
-          "the portal)")
+    print(f"cpu during the rush: Voilà server {cpu['voila']:.1f} s, "
+          f"kernels {cpu['kernels']:.1f} s, "
+          f"grading service {cpu['service']:.1f} s; load generator {cpu['load generator']:.1f} s "
+          f"for {learners} learners, Chromium {cpu['chromium']:.1f} s for one (2 cores shared "
+          "with the portal; counts every process of the machine)")
+    if out["phases"]:
+        print("phases (median / p95 seconds from the page request, at the end of each step): "
+              + ", ".join(f"{step} {percentile([m[step] for m in out['phases']], 0.5):.2f}/"
+                          f"{percentile([m[step] for m in out['phases']], 0.95):.2f}"
+                          for step in out["phases"][0]))
     p50, p95 = percentile(out["together"], 0.5), percentile(out["together"], 0.95)
     print(f"voila-capacity: p50 {p50:.2f} s, p95 {p95:.2f} s ({len(out['together'])} learners; "
           f"from the page request to every widget's state, protocol-level clients, preheated "

@@ -7,6 +7,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -125,3 +126,22 @@ def test_a_preheated_page_shows_the_draft_saved_after_it_was_heated(chromium,
             assert page.get_by_role("radio", name="72 Stunden").is_checked()
         finally:
             page.close()
+
+
+def test_kernels_talk_to_the_portal_over_unix_sockets_not_tcp_ports(released_example):
+    """Dozens of pool kernels starting at once raced for free TCP ports, and a kernel that
+    lost the race was a dead pool kernel (its page answered 500): kernels use ipc."""
+    import psutil
+
+    with serve_portal(released_example, LEARNER, PortalLimits(pool_size=1)) as portal:
+        portal.wait_for_pools(2)
+        kernels = portal.kernel_pids()
+        assert len(kernels) == 2
+        for pid in kernels:
+            process = psutil.Process(pid)
+            connection_file = process.cmdline()[process.cmdline().index("-f") + 1]
+            with open(connection_file) as config:
+                connection = json.load(config)
+            # ipc: the kernel's five channels are socket files, no port to race for
+            assert connection["transport"] == "ipc"
+            assert Path(f"{connection['ip']}-{connection['shell_port']}").is_socket()
