@@ -165,9 +165,11 @@ class PortalApp(Voila):
         module_pages = pages.handlers(Path(self.root_dir), self.server_url, self.base_url)
         verify, download = certificate_pages.handlers(
             self.server_url, {"root": Path(self.root_dir), "base_url": self.base_url})
-        if not self.hub:
-            return [*module_pages, verify, download, *voila]  # before Voilà's catch-all
         route = self.server_url.rstrip("/")
+        if not self.hub:  # before Voilà's catch-all
+            mine = (f"{route}/{start_page.MY_COURSES}", start_page.StartPageHandler,
+                    {"root": Path(self.root_dir), "base_url": self.base_url})
+            return [*module_pages, verify, download, mine, *voila]
         own = [*module_pages, download, *start_page.handlers(
             route, self.base_url, Path(self.root_dir), Path(self.handbook_dir))]
         # the verification page is public: whoever holds a code may check it, no login

@@ -18,13 +18,15 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from tornado.web import HTTPError, RequestHandler, StaticFileHandler
+from tornado.web import HTTPError, StaticFileHandler
 
 from kurskit import layout
 from kurskit.authoring.catalog import load_catalog
 from kurskit.portal import client, hub_gate
 from kurskit.portal.client import ServiceError
+from kurskit.portal.pages import ModulePageBase
 
+MY_COURSES = "meine-kurse"  # the page's address in every mode (hub mode: also the root)
 PROGRESS_PAGES = "fortschritt"  # the handbook's aggregates: managers and trainers
 STATES = {"offen": "○ offen", "begonnen": "◐ begonnen", "bestanden": "✔ bestanden"}
 STYLE = """body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}
@@ -54,14 +56,22 @@ def points(value: float | None) -> str:
     return "–" if value is None else f"{value:g}".replace(".", ",")
 
 
-def render(user: hub_gate.HubUser, courses: list[dict[str, Any]] | None, base: str) -> str:
-    links = [f'<li><a href="{base}handbuch/">Handbuch</a></li>']
-    if user.manager or user.trainer:
+def render(user: hub_gate.HubUser | None, courses: list[dict[str, Any]] | None,
+           base: str) -> str:
+    """The page; `user` None: a local or proxied portal (no hub: no login, no handbook here)."""
+    if user is None:
+        links = [f'<li><a href="{base}">Kursübersicht</a></li>']
+    else:
+        links = [f'<li><a href="{base}handbuch/">Handbuch</a></li>']
+    if user is not None and (user.manager or user.trainer):
         links.append(f'<li><a href="{base}handbuch/{PROGRESS_PAGES}/">Fortschritt '
                      "(Auswertungen)</a></li>")
-    if user.trainer:
+    if user is not None and user.trainer:
         links.append('<li><a href="/services/formgrader/formgrader">Formgrader</a></li>')
-    links.append('<li><a href="/hub/logout">Abmelden</a></li>')
+    if user is not None:
+        links.append('<li><a href="/hub/logout">Abmelden</a></li>')
+    signed_in = ("" if user is None else
+                 f"<p>Angemeldet als <strong>{html.escape(user.name)}</strong></p>")
     body = ('<p role="alert">Ihre Kurse können gerade nicht angezeigt werden. Bitte versuchen '
             "Sie es gleich noch einmal.</p>" if courses is None else
             "".join(_course(course, base) for course in courses))
@@ -69,7 +79,7 @@ def render(user: hub_gate.HubUser, courses: list[dict[str, Any]] | None, base: s
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>Meine Kurse – Lernportal</title><style>{STYLE}</style></head><body>"
             '<a class="skip" href="#inhalt">Zum Inhalt springen</a>'
-            f'<header><p>Angemeldet als <strong>{html.escape(user.name)}</strong></p>'
+            f'<header>{signed_in}'
             f'<nav aria-label="Bereiche"><ul>{"".join(links)}</ul></nav></header>'
             f'<main id="inhalt"><h1>Meine Kurse</h1>{body}</main></body></html>')
 
@@ -91,22 +101,39 @@ def _course(course: dict[str, Any], base: str) -> str:
             "</caption><thead><tr><th scope=\"col\">Modul</th><th scope=\"col\">Stand</th>"
             "<th scope=\"col\">Punkte, die zählen</th><th scope=\"col\">Versuche</th>"
             "<th scope=\"col\">Letzte Aktivität</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+            f"<tbody>{''.join(rows)}</tbody></table>{_certificate(course, base)}")
 
 
-class StartPageHandler(RequestHandler):
-    """„Meine Kurse“ (hub mode: the handler is guarded, so the caller is known)."""
+CERTIFICATE_STATES = {"valid": "gültig", "expired": "abgelaufen", "revoked": "widerrufen"}
 
-    def initialize(self, base_url: str) -> None:
-        self.base_url = base_url
+
+def _certificate(course: dict[str, Any], base: str) -> str:
+    """The course's certificate once earned: its state, the PDF and the public check."""
+    cert = course.get("certificate")
+    if not cert:
+        return ""
+    until = cert.get("valid_until")
+    state = CERTIFICATE_STATES.get(cert["status"], cert["status"]) + (
+        f" bis {datetime.fromisoformat(until).strftime('%d.%m.%Y')}"
+        if until and cert["status"] == "valid" else "")
+    title = html.escape(course["title"])
+    code = quote(cert["code"])
+    return (f'<p class="zertifikat">Zertifikat ({html.escape(state)}): '
+            f'<a href="{base}zertifikate/{code}.pdf" download>Zertifikat „{title}“ '
+            f'herunterladen (PDF)</a> · <a href="{base}zertifikat/{code}">Echtheit '
+            f"prüfen (Prüfcode {html.escape(cert['code'])})</a></p>")
+
+
+class StartPageHandler(ModulePageBase):
+    """„Meine Kurse“: in hub mode the guarded start page (the hub names the caller); in
+    local and proxy mode `/meine-kurse`, for the deployment's learner."""
 
     async def get(self) -> None:
         user = hub_gate.hub_user(self)
-        if user is None:
+        if user is None and self.settings.get("kurskit_hub"):
             raise HTTPError(403)
         try:
-            courses = await client.acall(client.my_courses(),
-                                         {"Authorization": f"token {user.token}"})
+            courses = await self.service(client.my_courses())
         except ServiceError:
             courses = None
         self.set_header("Cache-Control", "no-store")
@@ -133,6 +160,7 @@ class HandbookHandler(StaticFileHandler):
 
 
 def handlers(route: str, base_url: str, root: Path, handbook: Path) -> list[tuple]:
-    return [(f"{route}/?", StartPageHandler, {"base_url": base_url}),
+    return [(f"{route}/?", StartPageHandler, {"root": root, "base_url": base_url}),
+            (f"{route}/{MY_COURSES}", StartPageHandler, {"root": root, "base_url": base_url}),
             (f"{route}/handbuch/(.*)", HandbookHandler,
              {"path": str(handbook), "default_filename": "index.html"})]

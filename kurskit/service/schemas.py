@@ -123,8 +123,21 @@ class ModuleState(BaseModel):
     last_activity: datetime | None = Field(description="the last attempt or draft")
 
 
+class CertificateInfo(BaseModel):
+    code: str
+    course: str
+    course_title: str
+    issued_on: str
+    valid_until: str | None
+    status: str = Field(description="valid, expired or revoked")
+    pdf_url: str = Field(description="GET it (as the holder) for the PDF/UA document")
+    verify_url: str = Field(description="the public verification page")
+
+
 class CourseState(BaseModel):
     id: str
     title: str
     pass_percent: int
     modules: list[ModuleState]
+    certificate: CertificateInfo | None = Field(
+        None, description="the caller's newest certificate of the course (valid ones first)")

@@ -16,21 +16,10 @@ from kurskit.qualification.certificate_pdf import certificate_pdf
 from kurskit.qualification.certificates import Certificate, UnknownCertificate
 from kurskit.service.dependencies import Context, Learner, learner
 from kurskit.service.errors import Refusal
-from kurskit.service.schemas import ErrorBody
+from kurskit.service.schemas import CertificateInfo, ErrorBody
 
 API = "/api/v1"
 router = APIRouter()
-
-
-class CertificateInfo(BaseModel):
-    code: str
-    course: str
-    course_title: str
-    issued_on: str
-    valid_until: str | None
-    status: str = Field(description="valid, expired or revoked")
-    pdf_url: str = Field(description="GET it (as the holder) for the PDF/UA document")
-    verify_url: str = Field(description="the public verification page")
 
 
 class Verification(BaseModel):
