@@ -84,9 +84,15 @@ async def open_module(browser, url: str, run: Run, alone: bool = False, hold: fl
         await context.close()
 
 
-def cpu_seconds() -> dict[str, float]:
-    """CPU time used so far by Chromium and by the portal side (Voilà, kernels, service)."""
-    totals = {"chromium": 0.0, "portal": 0.0}
+# which processes count as what: the first marker found in a process's command line
+PARTS = ((b"chrom", "chromium"), (b"kurskit.portal.app", "portal"), (b"ipykernel", "portal"),
+         (b"uvicorn", "portal"))
+
+
+def cpu_seconds(parts: tuple[tuple[bytes, str], ...] = PARTS) -> dict[str, float]:
+    """CPU time used so far by each part (default: Chromium, and the portal side: Voilà,
+    kernels, service), over every process of the machine."""
+    totals = dict.fromkeys((name for _, name in parts), 0.0)
     tick = os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -94,11 +100,9 @@ def cpu_seconds() -> dict[str, float]:
             cmdline = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        used = (int(fields[11]) + int(fields[12])) / tick
-        if b"chromium" in cmdline or b"chrome" in cmdline:
-            totals["chromium"] += used
-        elif b"kurskit.portal.app" in cmdline or b"ipykernel" in cmdline or b"uvicorn" in cmdline:
-            totals["portal"] += used
+        part = next((name for marker, name in parts if marker in cmdline), None)
+        if part is not None:
+            totals[part] += (int(fields[11]) + int(fields[12])) / tick
     return totals
 
 

@@ -52,7 +52,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_portal import course_overview, percentile  # noqa: E402
+from bench_portal import course_overview, cpu_seconds, percentile  # noqa: E402
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, make_project  # noqa: E402
 from kurskit import layout  # noqa: E402
@@ -219,10 +219,10 @@ def measure(project, path: str, learners: int) -> dict[str, Any]:
 
                 async def watch() -> None:
                     await together.wait()
-                    before, own = cpu_seconds(), time.process_time()
+                    before, own = cpu_seconds(PARTS), time.process_time()
                     while len(out["together"]) + len(out["errors"]) < learners:
                         await asyncio.sleep(0.2)
-                    after = cpu_seconds()
+                    after = cpu_seconds(PARTS)
                     out["cpu"] = {k: after[k] - before[k] for k in after}
                     out["cpu"]["load generator"] = time.process_time() - own
                     out["rss"] = list(kernel_rss_mb(portal.voila.pid).values())
@@ -250,22 +250,9 @@ async def timed(run: Any, into: list[float], errors: list[str]) -> None:
         errors.append(f"Chromium: {type(error).__name__}: {str(error).splitlines()[0]}")
 
 
-def cpu_seconds() -> dict[str, float]:
-    """CPU time used so far, by part: Voilà's server, the kernels, the grading service, Chromium."""
-    totals = dict.fromkeys(("voila", "kernels", "service", "chromium"), 0.0)
-    parts = ((b"kurskit.portal.app", "voila"), (b"ipykernel", "kernels"),
-             (b"uvicorn", "service"), (b"chrom", "chromium"))
-    tick = os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            cmdline = (stat.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        part = next((name for marker, name in parts if marker in cmdline), None)
-        if part is not None:
-            totals[part] += (int(fields[11]) + int(fields[12])) / tick
-    return totals
+# the parts of the rush, by a marker in each process's command line
+PARTS = ((b"kurskit.portal.app", "voila"), (b"ipykernel", "kernels"), (b"uvicorn", "service"),
+         (b"chrom", "chromium"))
 
 
 def wait_until_idle(voila: int, quiet: float = 0.2, window: float = 5.0,
