@@ -65,9 +65,17 @@ def check_true_false(answer: Any, solution: dict[str, bool], explanation: str,
     return _partial(right / len(solution), points, explanation)
 
 
-def check_ordering(answer: Any, solution: list[str], explanation: str, hint: str = "") -> None:
-    if not isinstance(answer, list | tuple) or list(answer) != list(solution):
+def check_ordering(answer: Any, solution: list[str], explanation: str,
+                   points: float | None = None, hint: str = "") -> float | None:
+    """Partial credit: the share of pairs of steps in the right order (Kendall), so one
+    swapped neighbour costs little and a reversed list earns nothing."""
+    if (not isinstance(answer, list | tuple) or len(answer) != len(solution)
+            or sorted(map(str, answer)) != sorted(solution)):
         _fail(explanation)
+    position = {step: i for i, step in enumerate(answer)}
+    pairs = [(a, b) for i, a in enumerate(solution) for b in solution[i + 1:]]
+    in_order = sum(1 for a, b in pairs if position[a] < position[b])
+    return _partial(in_order / len(pairs) if pairs else 1.0, points, explanation)
 
 
 def check_numeric(answer: Any, solution: float, explanation: str, tolerance: float = 0,

@@ -37,6 +37,9 @@ from kurskit.authoring.exercise_cells import (
 from kurskit.authoring.pools import max_points, pool_problems, pools_of
 from kurskit.authoring.problems import Problem
 
+# kinds with several parts: one slip among them must not cost every point
+PARTIAL_CREDIT_KINDS = ("matching", "ordering", "true_false")
+
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "module.schema.json").read_text("utf-8"))
 
 
@@ -208,6 +211,10 @@ class _Reader:
         if exercise.points <= 0:
             self.problem("a test cell needs points > 0", index)
         partial = exercise.check_options.get("points")
+        if (partial is None and exercise.points >= 2
+                and exercise.spec.kind in PARTIAL_CREDIT_KINDS):
+            self.problem(f"a {exercise.spec.kind} worth {exercise.points:g} points gives partial "
+                         f"credit: add points={exercise.points:g} to the check call", index)
         if partial is not None and partial != exercise.points:
             self.problem(f"points={partial} in the check call must equal the cell's points "
                          f"({exercise.points:g})", index)

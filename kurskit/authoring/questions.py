@@ -269,6 +269,7 @@ class Ordering(QuestionKind):
     name = "ordering"
     check_function = "check_ordering"
     lists = ("items",)
+    check_options = ("points",)
 
     def normalize(self, spec: QuestionSpec, value: Any) -> Any:
         if value is None:

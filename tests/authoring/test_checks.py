@@ -59,6 +59,18 @@ def test_partial_credit_when_the_author_allows_it():
         check_true_false({"s1": "ja"}, truth, "E", points=3)
 
 
+def test_ordering_earns_the_share_of_pairs_in_the_right_order():
+    steps = ["a", "b", "c", "d"]
+    assert check_ordering(steps, steps, "E", points=2) is None
+    assert check_ordering(["b", "a", "c", "d"], steps, "E", points=2) == 1.67  # 5 of 6 pairs
+    assert check_ordering(["b", "c", "d", "a"], steps, "E", points=2) == 1.0  # 3 of 6 pairs
+    for answer in (["d", "c", "b", "a"], ["a", "b", "c"], ["a", "b", "c", "x"], "abcd"):
+        with pytest.raises(AssertionError):
+            check_ordering(answer, steps, "E", points=2)
+    with pytest.raises(AssertionError):  # without points= it is all or nothing
+        check_ordering(["b", "a", "c", "d"], steps, "E")
+
+
 def test_grade_pool_grades_the_one_answered_variant_and_fails_otherwise():
     import pytest as _pytest
 
