@@ -156,4 +156,15 @@ def load_course(folder: Path) -> Course:
     for stray in sorted(folder.glob("*.ipynb")):
         if stray.name not in listed:
             problem(f"{stray.name} is not listed under modules", stray)
+    _check_minutes(course, manifest.get("minutes"), problem)
     return course
+
+
+def _check_minutes(course: Course, minutes: Any, problem: Any) -> None:
+    """The catalogue states a course's length: the sum of its modules' (each module's
+    metadata says how long it takes)."""
+    parts = [m.notebook.metadata.get("minutes") for m in course.modules]
+    if isinstance(minutes, int) and parts and all(isinstance(p, int) for p in parts):
+        if sum(parts) != minutes:
+            problem(f"minutes: {minutes}, but its modules take {sum(parts)} "
+                    f"({' + '.join(map(str, parts))})")

@@ -33,6 +33,19 @@ def test_module_order_comes_from_the_manifest(tmp_path):
     assert any("00-zuerst.ipynb is not listed" in str(p) for p in catalog.problems)
 
 
+def test_a_course_length_that_its_modules_do_not_add_up_to_is_reported(tmp_path):
+    import shutil
+
+    course = tmp_path / "courses" / "beispiel"
+    shutil.copytree(FIXTURES / "courses" / "beispiel", course)
+    assert load_catalog(tmp_path / "courses").problems == []
+    manifest = course / "course.yml"
+    manifest.write_text(manifest.read_text("utf-8").replace("minutes: 20", "minutes: 30"),
+                        "utf-8")
+    assert [str(p) for p in load_catalog(tmp_path / "courses").problems] == [
+        f"{manifest}: minutes: 30, but its modules take 20 (10 + 10)"]
+
+
 def test_broken_manifests_are_reported_with_their_file():
     problems = [str(p) for p in load_catalog(FIXTURES / "broken-courses").problems]
     expected = {
