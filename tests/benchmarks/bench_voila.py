@@ -12,8 +12,10 @@ server's two cores. Each client does what the Voilà page asks of the server:
 
 1. GET the module page (`/voila/render/…`) and the scripts and style sheets it links (a
    browser's first visit, cold cache); read the kernel id from the page's config;
-2. open the kernel websocket (`/api/kernels/<id>/channels`, Jupyter's JSON protocol) and
-   send `kernel_info_request`, as JupyterLab's kernel connection does;
+2. open the kernel websocket (`/api/kernels/<id>/channels`) with the binary protocol the
+   Voilà page's JupyterLab services choose (`v1.kernel.websocket.jupyter.org`: the server
+   relays the kernel's message parts without decoding their JSON) and send
+   `kernel_info_request`, as JupyterLab's kernel connection does;
 3. ask for the widget comms (`comm_info_request`, target `jupyter.widget`), open the
    ipywidgets 8 control comm (`jupyter.widget.control`) and send `request_states`, as the
    widget manager does; timed until the kernel's `update_states` has arrived with every
@@ -67,6 +69,7 @@ KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 ASSET = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="([^"]+\.(?:js|css))"')
 # what the Chromium learner does first: shows the first mail's real sender address
 ELEMENT_BUTTON, ELEMENT_ANSWER = "Absenderadresse zeigen", "kundenservice-de.com"
+WS_PROTOCOL = "v1.kernel.websocket.jupyter.org"  # what JupyterLab's services ask for
 
 
 def message(msg_type: str, content: dict[str, Any], session: str,
@@ -77,11 +80,28 @@ def message(msg_type: str, content: dict[str, Any], session: str,
             "buffers": []}
 
 
+def to_ws(msg: dict[str, Any]) -> bytes:
+    """A message in the websocket protocol `v1.kernel.websocket.jupyter.org`."""
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    parts = [json.dumps(msg[k]).encode() for k in ("header", "parent_header", "metadata",
+                                                   "content")]
+    return serialize_msg_to_ws_v1(parts, msg["channel"])
+
+
+def from_ws(raw: bytes) -> dict[str, Any]:
+    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+    channel, parts = deserialize_msg_from_ws_v1(raw)
+    header, parent, metadata, content = (json.loads(p) for p in parts[:4])
+    return {"channel": channel, "header": header, "parent_header": parent,
+            "metadata": metadata, "content": content}
+
+
 async def protocol_learner(page_url: str, results: list[float], errors: list[str],
                            hold: float, together: asyncio.Barrier | None = None,
                            phases: list[dict[str, float]] | None = None) -> None:
     """One learner's page, as the server sees it (see the module docstring)."""
-    from jupyter_server.services.kernels.connection.base import deserialize_binary_message
     from tornado.httpclient import AsyncHTTPClient
     from tornado.websocket import websocket_connect
 
@@ -103,15 +123,15 @@ async def protocol_learner(page_url: str, results: list[float], errors: list[str
         session = uuid.uuid4().hex
         socket = await websocket_connect(
             f"{base}/api/kernels/{found.group(1)}/channels?session_id={session}",
-            max_message_size=64 * 1024 * 1024)
+            max_message_size=64 * 1024 * 1024, subprotocols=[WS_PROTOCOL])
+        assert socket.selected_subprotocol == WS_PROTOCOL, "server chose another protocol"
 
         async def reply_to(sent: dict[str, Any], wanted: str) -> dict[str, Any]:
-            await socket.write_message(json.dumps(sent))
+            await socket.write_message(to_ws(sent), binary=True)
             while True:
                 raw = await asyncio.wait_for(socket.read_message(), timeout=300)
-                assert raw is not None, "kernel websocket closed"
-                msg = (deserialize_binary_message(raw) if isinstance(raw, bytes)
-                       else json.loads(raw))
+                assert isinstance(raw, bytes), "kernel websocket closed"
+                msg = from_ws(raw)
                 if (msg["header"]["msg_type"] == wanted and msg["parent_header"].get("msg_id")
                         == sent["header"]["msg_id"]):
                     return msg
@@ -125,7 +145,7 @@ async def protocol_learner(page_url: str, results: list[float], errors: list[str
         opened = message("comm_open", {"comm_id": control, "target_name":
                                        "jupyter.widget.control", "data": {}}, session)
         opened["metadata"] = {"version": "1.0.0"}
-        await socket.write_message(json.dumps(opened))
+        await socket.write_message(to_ws(opened), binary=True)
         states = await reply_to(message("comm_msg", {"comm_id": control, "data": {
             "method": "request_states"}}, session), "comm_msg")
         arrived = states["content"]["data"].get("states", {})

@@ -23,6 +23,7 @@ import ipywidgets as widgets
 from kurskit.portal.numbers import num
 from kurskit.portal.widgets.chart import bar_chart
 from kurskit.portal.widgets.page import label, labelled, show
+from kurskit.portal.widgets.shared import make
 
 YEAR = 365.25 * 24 * 3600
 CHARACTER_SETS = [("nur Kleinbuchstaben (26 Zeichen)", 26),
@@ -33,7 +34,7 @@ YES_NO = [("ja", True), ("nein", False)]
 
 
 def _live(value: str = "") -> widgets.HTML:
-    area = widgets.HTML(value=value)
+    area = make(widgets.HTML, value=value)
     area.add_class("kk-live")
     return area
 
@@ -45,37 +46,37 @@ def phishing_inspector(qid: str, prompt: str, options: list[str],
     boxes: dict[str, widgets.Checkbox] = {}
     panes = []
     for number, mail in enumerate(mails, start=1):
-        header = widgets.HTML(value=(
+        header = make(widgets.HTML, value=(
             f'<p id="kk-{qid}-mail{number}"><strong>Mail {number}</strong></p>'
             f"<p>Von: {html.escape(mail['absender'])}<br>"
             f"Betreff: {html.escape(mail['betreff'])}</p>"
             f"<p>{html.escape(mail['text'])}</p>"))
         revealed = _live()
-        sender = widgets.Button(description="Absenderadresse zeigen",
-                                tooltip=f"Absenderadresse: {mail['adresse']}")
+        sender = make(widgets.Button, description="Absenderadresse zeigen",
+                                      tooltip=f"Absenderadresse: {mail['adresse']}")
         sender.on_click(lambda _b, m=mail, out=revealed: setattr(
             out, "value", f"<p>Absenderadresse: <code>{html.escape(m['adresse'])}</code></p>"))
         links = []
         for text, target in mail["links"]:
-            link = widgets.Button(description=f"Link: {text}", tooltip=f"Ziel: {target}")
+            link = make(widgets.Button, description=f"Link: {text}", tooltip=f"Ziel: {target}")
             link.on_click(lambda _b, t=text, z=target, out=revealed: setattr(
                 out, "value", f"<p>Der Link „{html.escape(t)}“ führt zu: "
                               f"<code>{html.escape(z)}</code></p>"))
             links.append(link)
-        attachment = widgets.HTML(value=(
+        attachment = make(widgets.HTML, value=(
             f"<p>Anhang: <code>{html.escape(mail['anhang'])}</code></p>" if mail["anhang"]
             else "<p>Kein Anhang.</p>"))
-        marks = [widgets.Checkbox(value=False, description=o, indent=False,
-                                  layout=widgets.Layout(width="auto"))
+        marks = [make(widgets.Checkbox, value=False, description=o, indent=False,
+                                        layout=dict(width="auto"))
                  for o in mail["merkmale"]]
         boxes.update({box.description: box for box in marks})
-        question = widgets.HTML(value=f"<p><em>Was ist an Mail {number} verdächtig? "
+        question = make(widgets.HTML, value=f"<p><em>Was ist an Mail {number} verdächtig? "
                                       "Markieren Sie alles Verdächtige.</em></p>")
-        pane = widgets.VBox([header, widgets.HBox([sender, *links]), revealed, attachment,
-                             question, *marks])
+        pane = make(widgets.VBox, [header, make(widgets.HBox, [sender, *links]), revealed,
+                                   attachment, question, *marks])
         pane.add_class("kk-mail")
         panes.append(pane)
-    hint = widgets.HTML(value="<p><em>Zeigen Sie mit der Maus auf eine Schaltfläche oder "
+    hint = make(widgets.HTML, value="<p><em>Zeigen Sie mit der Maus auf eine Schaltfläche oder "
                               "wählen Sie sie mit der Tastatur aus, um Absenderadresse und "
                               "Link-Ziel zu sehen. Es wird nichts geöffnet.</em></p>")
 
@@ -86,7 +87,7 @@ def phishing_inspector(qid: str, prompt: str, options: list[str],
         for option, box in boxes.items():
             box.value = option in value
 
-    show(qid, "phishing_inspector", prompt, widgets.VBox([hint, *panes]), read,
+    show(qid, "phishing_inspector", prompt, make(widgets.VBox, [hint, *panes]), read,
          list(boxes.values()), write, pool)
 
 
@@ -99,18 +100,18 @@ def password_lab(qid: str, prompt: str, unit: str, annahmen: dict[str, Any],
                  pool: str | None = None) -> None:
     """Length, character set and reuse: the risk computed here, nothing sent anywhere."""
     rate = float(annahmen["versuche_pro_sekunde"])
-    length = labelled(widgets.BoundedIntText(value=8, min=4, max=64, step=1,
-                                             layout=widgets.Layout(width="8em")), f"{qid}-laenge")
-    charset = labelled(widgets.Dropdown(options=CHARACTER_SETS, value=26,
-                                        layout=widgets.Layout(width="auto")), f"{qid}-zeichen")
-    reused = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"),
-                              description="Dieses Passwort nutze ich auch für andere Konten")
-    passkey = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"),
-                               description="Statt des Passworts einen Passkey verwenden")
+    length = labelled(make(widgets.BoundedIntText, value=8, min=4, max=64, step=1,
+                                                   layout=dict(width="8em")), f"{qid}-laenge")
+    charset = labelled(make(widgets.Dropdown, options=CHARACTER_SETS, value=26,
+                                              layout=dict(width="auto")), f"{qid}-zeichen")
+    reused = make(widgets.Checkbox, value=False, indent=False, layout=dict(width="auto"),
+                                    description="Dieses Passwort nutze ich auch für andere Konten")
+    passkey = make(widgets.Checkbox, value=False, indent=False, layout=dict(width="auto"),
+                                     description="Statt des Passworts einen Passkey verwenden")
     result = _live()
     taken = _live()
-    take = widgets.Button(description="Diese Länge als Antwort übernehmen",
-                          tooltip="Die eingestellte Länge wird Ihre Antwort")
+    take = make(widgets.Button, description="Diese Länge als Antwort übernehmen",
+                                tooltip="Die eingestellte Länge wird Ihre Antwort")
     answer: dict[str, int | None] = {"value": None}
 
     def update(_change: Any = None) -> None:
@@ -127,7 +128,7 @@ def password_lab(qid: str, prompt: str, unit: str, annahmen: dict[str, Any],
     for control in (length, charset, reused, passkey):
         control.observe(update, names="value")
     update()
-    inputs = widgets.VBox([
+    inputs = make(widgets.VBox, [
         label("Länge des Passworts (Zeichen)", f"{qid}-laenge"), length,
         label("Zeichenarten", f"{qid}-zeichen"), charset, reused, passkey, result, take, taken])
     show(qid, "password_lab", prompt, inputs, lambda: answer["value"], [taken], write, pool)
@@ -170,14 +171,14 @@ def maturity_check(qid: str, prompt: str, options: list[str], fragen: list[str],
     service (for them only: neither saved nor graded)."""
     case, case_result, case_outcome, set_case = _ladder(f"{qid}-fall", options, fragen,
                                                         erklaerungen)
-    own_name = labelled(widgets.Text(value="", placeholder="z. B. Hundesteuer anmelden",
-                                     layout=widgets.Layout(width="24em", max_width="100%")),
+    own_name = labelled(make(widgets.Text, value="", placeholder="z. B. Hundesteuer anmelden",
+                                           layout=dict(width="24em", max_width="100%")),
                         f"{qid}-eigene")
     own, own_result, _, _ = _ladder(f"{qid}-eigen", options, fragen, erklaerungen)
-    inputs = widgets.VBox([
-        widgets.HTML(value="<p><strong>Der Fall aus dem Text</strong> (wird bewertet)</p>"),
+    inputs = make(widgets.VBox, [
+        make(widgets.HTML, value="<p><strong>Der Fall aus dem Text</strong> (wird bewertet)</p>"),
         *case, case_result,
-        widgets.HTML(value="<p><strong>Eine Leistung Ihrer Kommune</strong> (nur für Sie: "
+        make(widgets.HTML, value="<p><strong>Eine Leistung Ihrer Kommune</strong> (nur für Sie: "
                            "wird weder gespeichert noch bewertet)</p>"),
         label("Welche Leistung prüfen Sie?", f"{qid}-eigene"), own_name, *own, own_result])
     radios = [row.children[1] for row in case]
@@ -186,10 +187,10 @@ def maturity_check(qid: str, prompt: str, options: list[str], fragen: list[str],
 
 def _ladder(token: str, options: list[str], questions: list[str],
             explanations: list[str]) -> tuple[list[widgets.VBox], widgets.HTML, Any, Any]:
-    radios = [labelled(widgets.RadioButtons(options=YES_NO, value=None,
-                                            layout=widgets.Layout(width="auto")),
+    radios = [labelled(make(widgets.RadioButtons, options=YES_NO, value=None,
+                                                  layout=dict(width="auto")),
                        f"{token}-{n}") for n in range(len(questions))]
-    rows = [widgets.VBox([label(f"{n}. {text}", f"{token}-{n - 1}"), radio])
+    rows = [make(widgets.VBox, [label(f"{n}. {text}", f"{token}-{n - 1}"), radio])
             for n, (text, radio) in enumerate(zip(questions, radios, strict=True), start=1)]
     result = _live()
 
@@ -223,13 +224,13 @@ def _ladder(token: str, options: list[str], questions: list[str],
 def data_chart(qid: str, prompt: str, options: list[str], werte: dict[str, Any],
                beschriftung: dict[str, str], pool: str | None = None) -> None:
     """A bar per option, two filters, a table of the same values; the learner marks a bar."""
-    first = labelled(widgets.Dropdown(options=list(werte), layout=widgets.Layout(
+    first = labelled(make(widgets.Dropdown, options=list(werte), layout=dict(
         width="auto")), f"{qid}-filter1")
-    second = labelled(widgets.Dropdown(options=list(werte[first.value]), layout=widgets.Layout(
+    second = labelled(make(widgets.Dropdown, options=list(werte[first.value]), layout=dict(
         width="auto")), f"{qid}-filter2")
-    marked = labelled(widgets.RadioButtons(options=options, value=None,
-                                           layout=widgets.Layout(width="auto")), f"{qid}-balken")
-    chart = widgets.HTML()
+    marked = labelled(make(widgets.RadioButtons, options=options, value=None,
+                                                 layout=dict(width="auto")), f"{qid}-balken")
+    chart = make(widgets.HTML)
 
     def draw(_change: Any = None) -> None:
         if second.value not in werte[first.value]:
@@ -246,7 +247,7 @@ def data_chart(qid: str, prompt: str, options: list[str], werte: dict[str, Any],
     def write(value: Any) -> None:
         marked.value = value if value in options else None
 
-    inputs = widgets.VBox([
+    inputs = make(widgets.VBox, [
         label(beschriftung["filter1"], f"{qid}-filter1"), first,
         label(beschriftung["filter2"], f"{qid}-filter2"), second, chart,
         label("Markieren Sie einen Balken", f"{qid}-balken"), marked])

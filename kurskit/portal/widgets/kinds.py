@@ -16,14 +16,15 @@ import ipywidgets as widgets
 from kurskit.authoring.questions import KINDS
 from kurskit.portal.numbers import num, parse_number
 from kurskit.portal.widgets.page import label, labelled, order, show
+from kurskit.portal.widgets.shared import make
 
 NOT_CHOSEN = "– bitte wählen –"
 
 
 def single_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False,
                   pool: str | None = None) -> None:
-    radio = widgets.RadioButtons(options=order(options, shuffle), value=None,
-                                 layout=widgets.Layout(width="auto"))
+    radio = make(widgets.RadioButtons, options=order(options, shuffle), value=None,
+                                       layout=dict(width="auto"))
     labelled(radio, qid)
 
     def write(value: Any) -> None:
@@ -34,11 +35,11 @@ def single_choice(qid: str, prompt: str, options: list[str], shuffle: bool = Fal
 
 def multiple_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False,
                     pool: str | None = None) -> None:
-    boxes = [widgets.Checkbox(value=False, description=o, indent=False,
-                              layout=widgets.Layout(width="auto"))
+    boxes = [make(widgets.Checkbox, value=False, description=o, indent=False,
+                                    layout=dict(width="auto"))
              for o in order(options, shuffle)]
-    hint = widgets.HTML(value="<em>Mehrere Antworten können richtig sein.</em>")
-    inputs = widgets.VBox([hint, *boxes])
+    hint = make(widgets.HTML, value="<em>Mehrere Antworten können richtig sein.</em>")
+    inputs = make(widgets.VBox, [hint, *boxes])
     def write(value: Any) -> None:
         for box in boxes:
             box.value = box.description in value
@@ -52,11 +53,11 @@ def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = Fal
     """Each statement judged „richtig“ or „falsch“."""
     rows, radios = [], []
     for number, statement in enumerate(order(statements, shuffle)):
-        radio = widgets.RadioButtons(options=[("richtig", True), ("falsch", False)], value=None,
-                                     layout=widgets.Layout(width="auto"))
+        radio = make(widgets.RadioButtons, options=[("richtig", True), ("falsch", False)],
+                     value=None, layout=dict(width="auto"))
         radios.append((statement, radio))
         token = f"{qid}-{number}"
-        rows.append(widgets.VBox([label(statement, token), labelled(radio, token)]))
+        rows.append(make(widgets.VBox, [label(statement, token), labelled(radio, token)]))
 
     def read() -> dict[str, bool] | None:
         judged = {s: r.value for s, r in radios if r.value is not None}
@@ -66,8 +67,8 @@ def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = Fal
         for statement, radio in radios:
             radio.value = value.get(statement) if value.get(statement) in (True, False) else None
 
-    intro = widgets.HTML(value="<em>Ist die Aussage richtig oder falsch?</em>")
-    show(qid, "true_false", prompt, widgets.VBox([intro, *rows]), read,
+    intro = make(widgets.HTML, value="<em>Ist die Aussage richtig oder falsch?</em>")
+    show(qid, "true_false", prompt, make(widgets.VBox, [intro, *rows]), read,
           [r for _, r in radios], write, pool)
 
 
@@ -76,11 +77,11 @@ def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
     choices = [NOT_CHOSEN, *order(categories, shuffle)]
     rows, selects = [], []
     for number, case in enumerate(order(cases, shuffle)):
-        select = widgets.Dropdown(options=choices, value=NOT_CHOSEN,
-                                  layout=widgets.Layout(width="auto", max_width="100%"))
+        select = make(widgets.Dropdown, options=choices, value=NOT_CHOSEN,
+                                        layout=dict(width="auto", max_width="100%"))
         selects.append((case, select))
         token = f"{qid}-{number}"
-        rows.append(widgets.VBox([label(case, token), labelled(select, token)]))
+        rows.append(make(widgets.VBox, [label(case, token), labelled(select, token)]))
 
     def read() -> dict[str, str] | None:
         chosen = {case: s.value for case, s in selects if s.value != NOT_CHOSEN}
@@ -90,17 +91,17 @@ def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
         for case, select in selects:
             select.value = value.get(case) if value.get(case) in categories else NOT_CHOSEN
 
-    show(qid, "matching", prompt, widgets.VBox(rows), read, [s for _, s in selects], write,
+    show(qid, "matching", prompt, make(widgets.VBox, rows), read, [s for _, s in selects], write,
          pool)
 
 
 def ordering(qid: str, prompt: str, items: list[str], pool: str | None = None) -> None:
     """Process steps into order: one list per position, each step used once."""
-    selects = [widgets.Dropdown(options=[NOT_CHOSEN, *items], value=NOT_CHOSEN,
-                                layout=widgets.Layout(width="auto", max_width="100%"))
+    selects = [make(widgets.Dropdown, options=[NOT_CHOSEN, *items], value=NOT_CHOSEN,
+                                      layout=dict(width="auto", max_width="100%"))
                for _ in items]
-    hint = widgets.HTML(value="")
-    rows = [widgets.VBox([label(f"Schritt {n}", f"{qid}-{n}"), labelled(s, f"{qid}-{n}")])
+    hint = make(widgets.HTML, value="")
+    rows = [make(widgets.VBox, [label(f"Schritt {n}", f"{qid}-{n}"), labelled(s, f"{qid}-{n}")])
             for n, s in enumerate(selects, start=1)]
 
     def read() -> list[str] | None:
@@ -115,15 +116,15 @@ def ordering(qid: str, prompt: str, items: list[str], pool: str | None = None) -
         for select, item in zip(selects, value, strict=False):
             select.value = item if item in items else NOT_CHOSEN
 
-    intro = widgets.HTML(value="<em>Wählen Sie für jede Position den passenden Schritt.</em>")
-    show(qid, "ordering", prompt, widgets.VBox([intro, *rows, hint]), read, list(selects), write,
-         pool)
+    intro = make(widgets.HTML, value="<em>Wählen Sie für jede Position den passenden Schritt.</em>")
+    show(qid, "ordering", prompt, make(widgets.VBox, [intro, *rows, hint]), read,
+         list(selects), write, pool)
 
 
 def numeric(qid: str, prompt: str, unit: str, pool: str | None = None) -> None:
-    field = labelled(widgets.Text(value="", placeholder="Zahl eingeben",
-                                   layout=widgets.Layout(width="12em")), qid)
-    hint = widgets.HTML(value="")
+    field = labelled(make(widgets.Text, value="", placeholder="Zahl eingeben",
+                                   layout=dict(width="12em")), qid)
+    hint = make(widgets.HTML, value="")
 
     def read() -> int | float | None:
         value = parse_number(field.value)
@@ -131,7 +132,8 @@ def numeric(qid: str, prompt: str, unit: str, pool: str | None = None) -> None:
                       if field.value.strip() and value is None else "")
         return value
 
-    inputs = widgets.VBox([widgets.HBox([field, widgets.HTML(value=html.escape(unit))]), hint])
+    unit_label = make(widgets.HTML, value=html.escape(unit))
+    inputs = make(widgets.VBox, [make(widgets.HBox, [field, unit_label]), hint])
 
     def write(value: Any) -> None:
         field.value = num(value)
@@ -140,18 +142,18 @@ def numeric(qid: str, prompt: str, unit: str, pool: str | None = None) -> None:
 
 
 def short_text(qid: str, prompt: str, pool: str | None = None) -> None:
-    field = labelled(widgets.Text(value="", placeholder="Ihre Antwort",
-                                  layout=widgets.Layout(width="24em", max_width="100%")), qid)
+    field = labelled(make(widgets.Text, value="", placeholder="Ihre Antwort",
+                                        layout=dict(width="24em", max_width="100%")), qid)
     _text(qid, "short_text", prompt, field, field, pool)
 
 
 def free_text(qid: str, prompt: str) -> None:
     """A longer text (e.g. a reply letter) that a trainer grades in formgrader."""
-    area = labelled(widgets.Textarea(value="", placeholder="Ihr Text",
-                                     layout=widgets.Layout(width="100%", height="12em")), qid)
-    note = widgets.HTML(value="<p><em>Diese Antwort bewertet eine Trainerin oder ein "
-                        "Trainer.</em></p>")
-    _text(qid, "free_text", prompt, area, widgets.VBox([area, note]))
+    area = labelled(make(widgets.Textarea, value="", placeholder="Ihr Text",
+                                           layout=dict(width="100%", height="12em")), qid)
+    note = make(widgets.HTML, value="<p><em>Diese Antwort bewertet eine Trainerin oder ein "
+                              "Trainer.</em></p>")
+    _text(qid, "free_text", prompt, area, make(widgets.VBox, [area, note]))
 
 
 def _text(qid: str, kind: str, prompt: str, field: widgets.Widget,

@@ -27,6 +27,7 @@ from kurskit.portal.feedback import (
     checks_label,
     question_feedback_html,
 )
+from kurskit.portal.widgets.shared import make, shared_layout
 
 _CSS = """
 <style>
@@ -53,15 +54,15 @@ class Question:
         self.qid, self.kind, self.number, self.pool = qid, kind, number, pool
         self._read, self._write = read, write
         self.watched = watched
-        self.feedback = widgets.HTML(value="")
+        self.feedback = make(widgets.HTML, value="")
         self.feedback.add_class("kk-live")  # announced to screen readers when it changes
-        heading = widgets.HTML(value=f'<p id="kk-{qid}"><strong>Frage {number}</strong><br>'
-                               f"{html.escape(prompt)}</p>")
-        self.check_button = widgets.Button(description="Prüfen",
-                                           tooltip="Diese Antwort jetzt prüfen lassen")
+        heading = make(widgets.HTML, value=f'<p id="kk-{qid}"><strong>Frage {number}</strong>'
+                       f"<br>{html.escape(prompt)}</p>")
+        self.check_button = make(widgets.Button, description="Prüfen",
+                                 tooltip="Diese Antwort jetzt prüfen lassen")
         self.check_button.on_click(lambda _button: self.check())
         controls = [] if kind == "free_text" else [self.check_button]
-        self.box = widgets.VBox([heading, inputs, *controls, self.feedback])
+        self.box = make(widgets.VBox, [heading, inputs, *controls, self.feedback])
         self.box.add_class("kurskit-question")
 
     def answer(self) -> Any:
@@ -120,7 +121,7 @@ class _Page:
         # the first variant of each pool shows), and each pool's first variant
         self.hidden: frozenset[str] | None = None
         self.first_variant: dict[str, str] = {}
-        self.saved = widgets.HTML(value="")
+        self.saved = make(widgets.HTML, value="")
         self._timer: threading.Timer | None = None
         self._restoring = False
 
@@ -156,14 +157,15 @@ class _Page:
             self.hidden = None  # no service yet: the first variant shows
 
     def _apply_draft(self, question: Question) -> None:
-        question.box.layout.display = None if self.shows(question) else "none"
+        question.box.layout = (shared_layout() if self.shows(question)
+                               else shared_layout(display="none"))
         question.restore(self.draft.get(question.qid))
         if self.checks_left is None:
             question.allow_checks(None)
         elif question.qid in self.checks_left:
             question.allow_checks(self.checks_left[question.qid])
         if self.checks_allowed == 0:  # the author switched „Prüfen“ off for this module
-            question.check_button.layout.display = "none"
+            question.check_button.layout = shared_layout(display="none")
 
     def load_draft(self) -> None:
         try:
@@ -271,7 +273,7 @@ def labelled(widget: widgets.Widget, token: str) -> widgets.Widget:
 
 
 def label(text: str, token: str) -> widgets.HTML:
-    return widgets.HTML(value=f'<p id="kk-{token}">{html.escape(text)}</p>')
+    return make(widgets.HTML, value=f'<p id="kk-{token}">{html.escape(text)}</p>')
 
 
 def order(items: list[str], shuffle: bool) -> list[str]:

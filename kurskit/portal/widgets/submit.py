@@ -13,15 +13,16 @@ from kurskit.portal import client
 from kurskit.portal.client import ServiceError
 from kurskit.portal.feedback import GRADING_SLOW, STILL_GRADING, result_html
 from kurskit.portal.widgets.page import PAGE
+from kurskit.portal.widgets.shared import make
 
 
 def submit_panel() -> None:
     """The "Abgeben" button with progress, status and the result (the module's last cell)."""
-    progress = widgets.HTML()
-    button = widgets.Button(description="Abgeben", button_style="primary",
-                            tooltip="Antworten zur Bewertung abgeben", icon="paper-plane")
-    status = widgets.HTML()
-    result = widgets.HTML()
+    progress = make(widgets.HTML)
+    button = make(widgets.Button, description="Abgeben", button_style="primary",
+                                  tooltip="Antworten zur Bewertung abgeben", icon="paper-plane")
+    status = make(widgets.HTML)
+    result = make(widgets.HTML)
     for live in (progress, status, result):
         live.add_class("kk-live")
 
@@ -58,7 +59,7 @@ def submit_panel() -> None:
     update_progress()
     PAGE.saved.value = ("<p><em>Ihre Antworten werden beim Bearbeiten automatisch "
                         "zwischengespeichert.</em></p>")
-    display(widgets.VBox([progress, PAGE.saved, button, status, result]))
+    display(make(widgets.VBox, [progress, PAGE.saved, button, status, result]))
 
 
 NEW_DRAW_DE = ("Für einen weiteren Versuch werden die Fragen neu gezogen: Bitte laden Sie die "
