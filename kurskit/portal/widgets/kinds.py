@@ -38,14 +38,14 @@ def multiple_choice(qid: str, prompt: str, options: list[str], shuffle: bool = F
     boxes = [make(widgets.Checkbox, value=False, description=o, indent=False,
                                     layout=dict(width="auto"))
              for o in order(options, shuffle)]
-    hint = make(widgets.HTML, value="<em>Mehrere Antworten können richtig sein.</em>")
-    inputs = make(widgets.VBox, [hint, *boxes])
+    inputs = make(widgets.VBox, boxes)
     def write(value: Any) -> None:
         for box in boxes:
             box.value = box.description in value
 
     show(qid, "multiple_choice", prompt, inputs,
-          lambda: [b.description for b in boxes if b.value] or None, list(boxes), write, pool)
+          lambda: [b.description for b in boxes if b.value] or None, list(boxes), write, pool,
+          intro="Mehrere Antworten können richtig sein.")
 
 
 def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = False,
@@ -57,7 +57,7 @@ def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = Fal
                      value=None, layout=dict(width="auto"))
         radios.append((statement, radio))
         token = f"{qid}-{number}"
-        rows.append(make(widgets.VBox, [label(statement, token), labelled(radio, token)]))
+        rows += [label(statement, token), labelled(radio, token)]
 
     def read() -> dict[str, bool] | None:
         judged = {s: r.value for s, r in radios if r.value is not None}
@@ -67,9 +67,8 @@ def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = Fal
         for statement, radio in radios:
             radio.value = value.get(statement) if value.get(statement) in (True, False) else None
 
-    intro = make(widgets.HTML, value="<em>Ist die Aussage richtig oder falsch?</em>")
-    show(qid, "true_false", prompt, make(widgets.VBox, [intro, *rows]), read,
-          [r for _, r in radios], write, pool)
+    show(qid, "true_false", prompt, make(widgets.VBox, rows), read, [r for _, r in radios],
+         write, pool, intro="Ist die Aussage richtig oder falsch?")
 
 
 def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
@@ -81,7 +80,7 @@ def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
                                         layout=dict(width="auto", max_width="100%"))
         selects.append((case, select))
         token = f"{qid}-{number}"
-        rows.append(make(widgets.VBox, [label(case, token), labelled(select, token)]))
+        rows += [label(case, token), labelled(select, token)]
 
     def read() -> dict[str, str] | None:
         chosen = {case: s.value for case, s in selects if s.value != NOT_CHOSEN}
@@ -101,8 +100,8 @@ def ordering(qid: str, prompt: str, items: list[str], pool: str | None = None) -
                                       layout=dict(width="auto", max_width="100%"))
                for _ in items]
     hint = make(widgets.HTML, value="")
-    rows = [make(widgets.VBox, [label(f"Schritt {n}", f"{qid}-{n}"), labelled(s, f"{qid}-{n}")])
-            for n, s in enumerate(selects, start=1)]
+    rows = [widget for n, s in enumerate(selects, start=1)
+            for widget in (label(f"Schritt {n}", f"{qid}-{n}"), labelled(s, f"{qid}-{n}"))]
 
     def read() -> list[str] | None:
         chosen = [s.value for s in selects]
@@ -116,9 +115,8 @@ def ordering(qid: str, prompt: str, items: list[str], pool: str | None = None) -
         for select, item in zip(selects, value, strict=False):
             select.value = item if item in items else NOT_CHOSEN
 
-    intro = make(widgets.HTML, value="<em>Wählen Sie für jede Position den passenden Schritt.</em>")
-    show(qid, "ordering", prompt, make(widgets.VBox, [intro, *rows, hint]), read,
-         list(selects), write, pool)
+    show(qid, "ordering", prompt, make(widgets.VBox, [*rows, hint]), read, list(selects), write,
+         pool, intro="Wählen Sie für jede Position den passenden Schritt.")
 
 
 def numeric(qid: str, prompt: str, unit: str, pool: str | None = None) -> None:

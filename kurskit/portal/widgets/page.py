@@ -50,14 +50,17 @@ class Question:
     def __init__(self, qid: str, kind: str, number: int, prompt: str,
                  inputs: widgets.Widget, read: Callable[[], Any],
                  watched: list[widgets.Widget],
-                 write: Callable[[Any], None] | None = None, pool: str | None = None) -> None:
+                 write: Callable[[Any], None] | None = None, pool: str | None = None,
+                 intro: str = "") -> None:
         self.qid, self.kind, self.number, self.pool = qid, kind, number, pool
         self._read, self._write = read, write
         self.watched = watched
         self.feedback = make(widgets.HTML, value="")
         self.feedback.add_class("kk-live")  # announced to screen readers when it changes
+        # the kind's instruction joins the prompt: one model less per question
         heading = make(widgets.HTML, value=f'<p id="kk-{qid}"><strong>Frage {number}</strong>'
-                       f"<br>{html.escape(prompt)}</p>")
+                       f"<br>{html.escape(prompt)}</p>"
+                       + (f"<p><em>{html.escape(intro)}</em></p>" if intro else ""))
         self.check_button = make(widgets.Button, description="Prüfen",
                                  tooltip="Diese Antwort jetzt prüfen lassen")
         self.check_button.on_click(lambda _button: self.check())
@@ -256,13 +259,13 @@ def _when_handed_out(then: Callable[[], None]) -> None:
 
 def show(qid: str, kind: str, prompt: str, inputs: widgets.Widget, read: Callable[[], Any],
          watched: list[widgets.Widget], write: Callable[[Any], None],
-         pool: str | None = None) -> None:
+         pool: str | None = None, intro: str = "") -> None:
     """Number the question, register it on the page (restoring its draft) and display it;
     the variants of a pool share a number (the learner sees the drawn one only)."""
     previous = list(PAGE.questions.values())[-1] if PAGE.questions else None
     number = (previous.number if previous and pool and previous.pool == pool
               else (previous.number + 1 if previous else 1))
-    question = Question(qid, kind, number, prompt, inputs, read, watched, write, pool)
+    question = Question(qid, kind, number, prompt, inputs, read, watched, write, pool, intro)
     display(PAGE.add(question).box)
 
 
