@@ -9,6 +9,7 @@ from kurskit.authoring.catalog import load_catalog
 from kurskit.grading import results
 from kurskit.qualification.draw import draw_for, installation_key
 from kurskit.release.build import release_all
+from kurskit.start import PortalLimits
 from learner_actions import answer, drawn_exercises
 from portal_server import serve_portal
 
@@ -81,12 +82,12 @@ def test_the_voila_view_shows_the_drawn_variant_only_and_grades_it(chromium, poo
     page.goto(portal.module_url(MODULE))
     page.get_by_role("button", name="Abgeben").wait_for(timeout=60_000)
     questions = page.locator(".kurskit-question:visible")
-    page.wait_for_function("document.querySelectorAll('.kurskit-question').length == 8")
     drawn = draw["drawn"]["pflichten"]
     page.get_by_text(PROMPTS[drawn]).wait_for(timeout=30_000)
     assert questions.count() == 6
-    assert [qid for qid, prompt in PROMPTS.items()
-            if page.get_by_text(prompt).filter(visible=True).count()] == [drawn]
+    # the variants not drawn have no widgets at all: not even hidden in the page
+    assert page.locator(".kurskit-question").count() == 6
+    assert [qid for qid, prompt in PROMPTS.items() if page.get_by_text(prompt).count()] == [drawn]
     seen = drawn_exercises(module, draw["drawn"])
     pooled = next(i for i, e in enumerate(seen) if e.pool == "pflichten")
     answer(questions.nth(pooled), seen[pooled], right=True, statement_role="radiogroup")
@@ -96,5 +97,46 @@ def test_the_voila_view_shows_the_drawn_variant_only_and_grades_it(chromium, poo
     number = draw["attempt"]
     stored = results.read_stored(
         portal.project.grading / "attempts" / learner / MODULE / f"{number:04d}")
+    assert stored is not None and stored.score == 1.0 and stored.drawn == draw["drawn"]
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def preheated_pool_portal(tmp_path_factory):
+    """A preheated Voilà page (made before its learner arrives, so before the draw is known)
+    for a learner whose draw is not the pool's first variant."""
+    project = make_project(tmp_path_factory.mktemp("vorgeheizt") / "projekt",
+                           FIXTURES / "courses")
+    release_all(project)
+    module = load_catalog(project.courses).module(MODULE)
+    first = module.notebook.pools["pflichten"][0].qid
+    key = installation_key(project.grading)
+    learner = next(name for name in (f"vorgeheizt-{n}" for n in range(100))
+                   if draw_for(module, name, 1, key).drawn["pflichten"] != first)
+    with serve_portal(project, learner, PortalLimits(pool_size=1)) as running:
+        running.wait_for_pools(2)  # both fixture modules
+        yield running, module, learner, first
+
+
+def test_a_preheated_voila_page_builds_the_drawn_variant_once_its_learner_arrives(
+        chromium, preheated_pool_portal):
+    portal, module, learner, first = preheated_pool_portal
+    draw = httpx.get(f"{portal.service_url}/api/v1/modules/{MODULE}/draw").json()
+    drawn = draw["drawn"]["pflichten"]
+    assert drawn != first
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(portal.module_url(MODULE))
+    page.get_by_text(PROMPTS[drawn]).wait_for(timeout=60_000)
+    questions = page.locator(".kurskit-question:visible")
+    assert questions.count() == 6
+    assert page.get_by_text(PROMPTS[first]).filter(visible=True).count() == 0
+    seen = drawn_exercises(module, draw["drawn"])
+    pooled = next(i for i, e in enumerate(seen) if e.pool == "pflichten")
+    assert PROMPTS[drawn] in questions.nth(pooled).inner_text()
+    answer(questions.nth(pooled), seen[pooled], right=True, statement_role="radiogroup")
+    page.get_by_text("1 von 6 Fragen beantwortet").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Abgeben").click()
+    page.locator(".kurskit-result").wait_for(timeout=60_000)
+    stored = results.read_stored(portal.project.grading / "attempts" / learner / MODULE / "0001")
     assert stored is not None and stored.score == 1.0 and stored.drawn == draw["drawn"]
     page.close()

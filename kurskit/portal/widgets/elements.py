@@ -22,7 +22,7 @@ import ipywidgets as widgets
 
 from kurskit.portal.numbers import num
 from kurskit.portal.widgets.chart import bar_chart
-from kurskit.portal.widgets.page import label, labelled, show
+from kurskit.portal.widgets.page import label, labelled, question_kind, show
 from kurskit.portal.widgets.shared import make
 
 YEAR = 365.25 * 24 * 3600
@@ -39,6 +39,7 @@ def _live(value: str = "") -> widgets.HTML:
     return area
 
 
+@question_kind
 def phishing_inspector(qid: str, prompt: str, options: list[str],
                        mails: list[dict[str, Any]], pool: str | None = None) -> None:
     """Mails to inspect: the sender's address and each link's real target on request (the
@@ -96,6 +97,7 @@ def brute_force_years(length: int, characters: int, guesses_per_second: float) -
     return float(characters) ** length / guesses_per_second / YEAR
 
 
+@question_kind
 def password_lab(qid: str, prompt: str, unit: str, annahmen: dict[str, Any],
                  pool: str | None = None) -> None:
     """Length, character set and reuse: the risk computed here, nothing sent anywhere."""
@@ -165,6 +167,7 @@ def _german_amount(value: float) -> str:
     return f"{round(value):,}".replace(",", ".") if value >= 1 else num(round(value, 2))
 
 
+@question_kind
 def maturity_check(qid: str, prompt: str, options: list[str], fragen: list[str],
                    erklaerungen: list[str], pool: str | None = None) -> None:
     """A ladder of yes/no questions: the example case (the answer), then the learner's own
@@ -221,6 +224,7 @@ def _ladder(token: str, options: list[str], questions: list[str],
     return rows, result, outcome, write
 
 
+@question_kind
 def data_chart(qid: str, prompt: str, options: list[str], werte: dict[str, Any],
                beschriftung: dict[str, str], pool: str | None = None) -> None:
     """A bar per option, two filters, a table of the same values; the learner marks a bar."""

@@ -15,12 +15,13 @@ import ipywidgets as widgets
 
 from kurskit.authoring.questions import KINDS
 from kurskit.portal.numbers import num, parse_number
-from kurskit.portal.widgets.page import label, labelled, order, show
+from kurskit.portal.widgets.page import label, labelled, order, question_kind, show
 from kurskit.portal.widgets.shared import make
 
 NOT_CHOSEN = "– bitte wählen –"
 
 
+@question_kind
 def single_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False,
                   pool: str | None = None) -> None:
     radio = make(widgets.RadioButtons, options=order(options, shuffle), value=None,
@@ -33,6 +34,7 @@ def single_choice(qid: str, prompt: str, options: list[str], shuffle: bool = Fal
     show(qid, "single_choice", prompt, radio, lambda: radio.value, [radio], write, pool)
 
 
+@question_kind
 def multiple_choice(qid: str, prompt: str, options: list[str], shuffle: bool = False,
                     pool: str | None = None) -> None:
     boxes = [make(widgets.Checkbox, value=False, description=o, indent=False,
@@ -48,6 +50,7 @@ def multiple_choice(qid: str, prompt: str, options: list[str], shuffle: bool = F
           intro="Mehrere Antworten können richtig sein.")
 
 
+@question_kind
 def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = False,
                pool: str | None = None) -> None:
     """Each statement judged „richtig“ or „falsch“."""
@@ -71,6 +74,7 @@ def true_false(qid: str, prompt: str, statements: list[str], shuffle: bool = Fal
          write, pool, intro="Ist die Aussage richtig oder falsch?")
 
 
+@question_kind
 def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
              shuffle: bool = False, pool: str | None = None) -> None:
     choices = [NOT_CHOSEN, *order(categories, shuffle)]
@@ -94,6 +98,7 @@ def matching(qid: str, prompt: str, cases: list[str], categories: list[str],
          pool)
 
 
+@question_kind
 def ordering(qid: str, prompt: str, items: list[str], pool: str | None = None) -> None:
     """Process steps into order: one list per position, each step used once."""
     selects = [make(widgets.Dropdown, options=[NOT_CHOSEN, *items], value=NOT_CHOSEN,
@@ -119,6 +124,7 @@ def ordering(qid: str, prompt: str, items: list[str], pool: str | None = None) -
          pool, intro="Wählen Sie für jede Position den passenden Schritt.")
 
 
+@question_kind
 def numeric(qid: str, prompt: str, unit: str, pool: str | None = None) -> None:
     field = labelled(make(widgets.Text, value="", placeholder="Zahl eingeben",
                                    layout=dict(width="12em")), qid)
@@ -139,6 +145,7 @@ def numeric(qid: str, prompt: str, unit: str, pool: str | None = None) -> None:
     show(qid, "numeric", prompt, inputs, read, [field], write, pool)
 
 
+@question_kind
 def short_text(qid: str, prompt: str, pool: str | None = None) -> None:
     field = labelled(make(widgets.Text, value="", placeholder="Ihre Antwort",
                                         layout=dict(width="24em", max_width="100%")), qid)

@@ -9,6 +9,7 @@ cell a widget function of `kurskit.portal.widgets.kinds`, the last cell `submit_
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import os
 import random
@@ -124,17 +125,36 @@ class _Page:
         # the first variant of each pool shows), and each pool's first variant
         self.hidden: frozenset[str] | None = None
         self.first_variant: dict[str, str] = {}
+        # only the variant on the page gets widgets (each one costs the page's load time):
+        # the others wait as builders, and each pool shows in its own slot, numbered once
+        self.waiting: dict[str, Callable[[], None]] = {}
+        self.slots: dict[str, widgets.VBox] = {}
+        self.pool_number: dict[str, int] = {}
         self.saved = make(widgets.HTML, value="")
         self._timer: threading.Timer | None = None
         self._restoring = False
 
+    def wanted(self, qid: str, pool: str) -> bool:
+        """Build this pool variant now? The drawn one, or the first while the draw is not
+        known (a preheated page, before its learner arrives)."""
+        if pool not in self.first_variant:
+            self.first_variant[pool] = qid
+            if self.hidden is None and os.environ.get("VOILA_PREHEAT") != "True":
+                self.load_draw()
+        if self.hidden is None:
+            return self.first_variant[pool] == qid
+        return qid not in self.hidden
+
+    def build_drawn(self) -> None:
+        """Give the variants the draw chose their widgets, each in its pool's slot."""
+        for qid, build in list(self.waiting.items()):
+            if self.hidden is not None and qid not in self.hidden:
+                del self.waiting[qid]
+                build()
+
     def add(self, question: Question) -> Question:
         if question.qid in self.questions:
             raise ValueError(f"question id {question.qid!r} is used twice")
-        if question.pool is not None:
-            self.first_variant.setdefault(question.pool, question.qid)
-            if self.hidden is None and os.environ.get("VOILA_PREHEAT") != "True":
-                self.load_draw()
         self._apply_draft(question)
         self.questions[question.qid] = question
         for widget in question.watched:
@@ -183,6 +203,7 @@ class _Page:
         self.load_draft()
         if self.first_variant:
             self.load_draw()
+            self.build_drawn()
         self._restoring = True
         try:
             # list(): the page may still be adding questions while Voilà hands it out
@@ -227,11 +248,24 @@ def start_module(module_id: str) -> None:
     if os.environ.get("VOILA_PREHEAT") == "True":
         # a preheated kernel runs the page before its learner arrives, when the draft may
         # still change: the page starts blank and loads it once Voilà hands the kernel out
-        threading.Thread(target=_when_handed_out, args=(PAGE.refresh_draft,),
+        threading.Thread(target=_when_handed_out, args=(_on_kernel_loop(PAGE.refresh_draft),),
                          daemon=True).start()
     else:
         PAGE.load_draft()
     display(HTML(_CSS))
+
+
+def _on_kernel_loop(work: Callable[[], None]) -> Callable[[], None]:
+    """`work`, run by the kernel's own event loop (which also answers the page's requests
+    for the widgets' state) rather than by the thread that calls it: widgets made or
+    changed meanwhile would break that answer."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    loop = getattr(getattr(shell, "kernel", None), "io_loop", None)
+    if loop is None:
+        return work
+    return lambda: loop.add_callback(work)
 
 
 def _when_handed_out(then: Callable[[], None]) -> None:
@@ -263,10 +297,32 @@ def show(qid: str, kind: str, prompt: str, inputs: widgets.Widget, read: Callabl
     """Number the question, register it on the page (restoring its draft) and display it;
     the variants of a pool share a number (the learner sees the drawn one only)."""
     previous = list(PAGE.questions.values())[-1] if PAGE.questions else None
-    number = (previous.number if previous and pool and previous.pool == pool
-              else (previous.number + 1 if previous else 1))
-    question = Question(qid, kind, number, prompt, inputs, read, watched, write, pool, intro)
-    display(PAGE.add(question).box)
+    number = PAGE.pool_number.get(pool or "") or (previous.number + 1 if previous else 1)
+    question = PAGE.add(Question(qid, kind, number, prompt, inputs, read, watched, write, pool,
+                                 intro))
+    if pool is None:
+        display(question.box)
+    elif pool in PAGE.slots:  # the variant the draw chose, after the page was made
+        PAGE.slots[pool].children = (question.box,)
+    else:
+        PAGE.pool_number[pool] = number
+        PAGE.slots[pool] = make(widgets.VBox, [question.box])
+        display(PAGE.slots[pool])
+
+
+def question_kind(build: Callable[..., None]) -> Callable[..., None]:
+    """A question function (`single_choice(qid, …, pool=…)`) that builds a pool variant
+    only when it is on the page; a variant left for later builds once the draw is known."""
+
+    @functools.wraps(build)
+    def kind(qid: str, *args: Any, **kwargs: Any) -> None:
+        pool = kwargs.get("pool")
+        if pool is not None and not PAGE.wanted(qid, pool):
+            PAGE.waiting[qid] = functools.partial(kind, qid, *args, **kwargs)
+            return
+        build(qid, *args, **kwargs)
+
+    return kind
 
 
 def labelled(widget: widgets.Widget, token: str) -> widgets.Widget:
