@@ -8,6 +8,7 @@ and the submit cell. Everything is read with `ast`; nothing is executed.
 
 from __future__ import annotations
 
+import ast
 import base64
 import binascii
 import json
@@ -91,6 +92,8 @@ class _Reader:
         self.pending: Exercise | None = None
         self.pending_free: Exercise | None = None
         self.saw_setup = self.saw_submit = False
+        self.setup_cell: int | None = None
+        self.imported: set[str] = set()
         self.cells = 0
 
     def problem(self, message: str, cell: int | None = None) -> None:
@@ -178,7 +181,12 @@ class _Reader:
 
     def _setup(self, index: int, cell: Any, nbg: dict[str, Any]) -> None:
         self.saw_setup = True
-        if parse(cell.source, index, self.problem) is not None:
+        tree = parse(cell.source, index, self.problem)
+        if tree is not None:
+            self.setup_cell = index
+            self.imported = {alias.asname or alias.name for node in ast.walk(tree)
+                             if isinstance(node, ast.ImportFrom)
+                             and node.module == "kurskit.exercises" for alias in node.names}
             self.model.declared_id = module_id_in(cell.source)
             if self.model.declared_id is None:
                 self.problem('the setup cell must call start_module("<course>-<module>")', index)
@@ -235,6 +243,12 @@ class _Reader:
             self.problem(f"no submit cell (grade id {SUBMIT_ID!r}) with submit_panel()")
         if not self.model.exercises:
             self.problem("module has no graded exercise")
+        if self.setup_cell is not None:
+            # the module runs in Voilà: a question function it does not import is a NameError
+            missing = sorted({e.spec.kind for e in self.model.exercises} - self.imported)
+            if missing:
+                self.problem(f"the setup cell must import {', '.join(missing)} from "
+                             "kurskit.exercises", self.setup_cell)
         pool_problems(self.model.exercises, self.grade_ids, self.problem)
 
 

@@ -36,6 +36,8 @@ def test_fixture_module_is_clean_and_complete():
     ("picture-without-alt", 2, "needs an alt text"),
     ("picture-without-alt", 2, "must be a cell attachment"),
     ("hint-names-the-answer", 4, "the hint of 'frist' names the right answer ('72 Stunden')"),
+    ("setup-imports-too-little", 2,
+     "the setup cell must import matching from kurskit.exercises"),
     ("matching-without-partial-credit", 8,
      "a matching worth 2 points gives partial credit: add points=2"),
 ])
