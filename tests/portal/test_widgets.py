@@ -258,3 +258,37 @@ def test_true_false_widget_and_shuffled_options(monkeypatch):
     PAGE.questions["t"].show_feedback({"points": 1, "max_points": 2, "correct": False,
                                        "answered": True, "feedback": ""})
     assert "Teilweise richtig (1 von 2 Punkten)" in PAGE.questions["t"].feedback.value
+
+
+def test_a_new_draw_builds_its_variant_and_closes_the_widgets_of_the_one_it_replaces(
+        monkeypatch):
+    """A page made before a new attempt (a preheated kernel) shows the new draw once handed
+    out; the variant it replaces loses its widgets, so the page does not load them."""
+    from ipywidgets.widgets.widget import _instances
+
+    draws = iter([["frist-b"], ["frist-a"]])  # the variants each draw leaves out
+
+    def service(flow):  # the grading service's answers (the client's own tests are apart)
+        request = next(flow)
+        if request.path.endswith("/draw"):
+            return {"hidden": next(draws)}
+        return {"answers": {}, "checks_left": {}, "checks_per_question": 3}
+
+    monkeypatch.setattr(widget_page.client, "call", service)
+    start_module("beispiel-01-kurz")
+    single_choice("frist-a", "Wie lange (A)?", ["24 Stunden", "72 Stunden"], pool="frist")
+    single_choice("frist-b", "Wie lange (B)?", ["1 Tag", "3 Tage"], pool="frist")
+    slot, first = PAGE.slots["frist"], PAGE.questions["frist-a"]
+    replaced = PAGE.built["frist-a"][1]
+    replaced_ids = [widget.model_id for widget in replaced]
+    assert slot.children == (first.box,) and "frist-b" not in PAGE.questions
+    assert first.box.model_id in _instances and len(replaced) >= 4
+
+    PAGE.refresh_draft()  # handed out after a new attempt: the draw changed
+    second = PAGE.questions["frist-b"]
+    assert slot.children == (second.box,) and second.number == first.number == 1
+    assert "frist-a" not in PAGE.questions and "frist-a" in PAGE.waiting
+    assert not [model for model in replaced_ids if model in _instances]
+    assert all(widget.comm is None for widget in replaced)
+    assert slot.layout.comm is not None and second.box.layout is first.box.layout  # shared
+    assert list(PAGE.active()) == ["frist-b"]

@@ -28,7 +28,8 @@ from kurskit.portal.feedback import (
     checks_label,
     question_feedback_html,
 )
-from kurskit.portal.widgets.shared import make, shared_layout
+from kurskit.portal.widgets import control
+from kurskit.portal.widgets.shared import collected, make, shared_layout
 
 _CSS = """
 <style>
@@ -126,8 +127,10 @@ class _Page:
         self.hidden: frozenset[str] | None = None
         self.first_variant: dict[str, str] = {}
         # only the variant on the page gets widgets (each one costs the page's load time):
-        # the others wait as builders, and each pool shows in its own slot, numbered once
+        # the others wait as builders, and each pool shows in its own slot, numbered once;
+        # a built variant keeps its builder and widgets, to be closed if a new draw replaces it
         self.waiting: dict[str, Callable[[], None]] = {}
+        self.built: dict[str, tuple[Callable[[], None], list[widgets.Widget]]] = {}
         self.slots: dict[str, widgets.VBox] = {}
         self.pool_number: dict[str, int] = {}
         self.saved = make(widgets.HTML, value="")
@@ -136,21 +139,30 @@ class _Page:
 
     def wanted(self, qid: str, pool: str) -> bool:
         """Build this pool variant now? The drawn one, or the first while the draw is not
-        known (a preheated page, before its learner arrives)."""
+        known (no service yet)."""
         if pool not in self.first_variant:
             self.first_variant[pool] = qid
-            if self.hidden is None and os.environ.get("VOILA_PREHEAT") != "True":
-                self.load_draw()
+            if self.hidden is None and not self.first_variant.keys() - {pool}:
+                self.load_draw()  # once per page; a hand-out asks again
         if self.hidden is None:
             return self.first_variant[pool] == qid
         return qid not in self.hidden
 
     def build_drawn(self) -> None:
-        """Give the variants the draw chose their widgets, each in its pool's slot."""
+        """Give the variants the draw chose their widgets, each in its pool's slot, and
+        close the widgets of variants it left out (the page would still load them)."""
+        if self.hidden is None:
+            return
         for qid, build in list(self.waiting.items()):
-            if self.hidden is not None and qid not in self.hidden:
+            if qid not in self.hidden:
                 del self.waiting[qid]
                 build()
+        for qid in [qid for qid in self.built if qid in self.hidden]:
+            build, made = self.built.pop(qid)
+            del self.questions[qid]
+            self.waiting[qid] = build
+            for widget in made:
+                widget.close()
 
     def add(self, question: Question) -> Question:
         if question.qid in self.questions:
@@ -190,10 +202,11 @@ class _Page:
         if self.checks_allowed == 0:  # the author switched „Prüfen“ off for this module
             question.check_button.layout = shared_layout(display="none")
 
-    def load_draft(self) -> None:
+    def load_draft(self, answers: bool = True) -> None:
         try:
             draft = client.call(client.draft(self.module_id or ""))
-            self.draft, self.checks_left = draft["answers"], draft["checks_left"]
+            self.draft = draft["answers"] if answers else {}
+            self.checks_left = draft["checks_left"]
             self.checks_allowed = draft["checks_per_question"]
         except (ServiceError, KeyError, TypeError):
             pass  # no service yet: the page works, drafts start when it answers
@@ -245,9 +258,13 @@ def start_module(module_id: str) -> None:
     """Begin a module page (the setup cell)."""
     PAGE.__init__()  # type: ignore[misc]  # a re-run starts a fresh page
     PAGE.module_id = module_id
+    control.register()
     if os.environ.get("VOILA_PREHEAT") == "True":
-        # a preheated kernel runs the page before its learner arrives, when the draft may
-        # still change: the page starts blank and loads it once Voilà hands the kernel out
+        # a preheated kernel (local deployment: its learner is the deployment's) runs the
+        # page before the learner opens it, who may still answer or submit meanwhile: it
+        # starts with the draw and the checks left, and loads the answers, the draw and the
+        # checks again once Voilà hands the kernel out — then only what changed is sent
+        PAGE.load_draft(answers=False)
         threading.Thread(target=_when_handed_out, args=(_on_kernel_loop(PAGE.refresh_draft),),
                          daemon=True).start()
     else:
@@ -317,10 +334,16 @@ def question_kind(build: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(build)
     def kind(qid: str, *args: Any, **kwargs: Any) -> None:
         pool = kwargs.get("pool")
-        if pool is not None and not PAGE.wanted(qid, pool):
-            PAGE.waiting[qid] = functools.partial(kind, qid, *args, **kwargs)
+        if pool is None:
+            build(qid, *args, **kwargs)
             return
-        build(qid, *args, **kwargs)
+        again = functools.partial(kind, qid, *args, **kwargs)
+        if not PAGE.wanted(qid, pool):
+            PAGE.waiting[qid] = again
+            return
+        with collected() as made:
+            build(qid, *args, **kwargs)
+        PAGE.built[qid] = (again, made)
 
     return kind
 

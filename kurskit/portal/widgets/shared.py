@@ -11,6 +11,8 @@ given another shared one (`widget.layout = shared_layout(display="none")`).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import ipywidgets as widgets
@@ -19,6 +21,7 @@ W = TypeVar("W", bound=widgets.DOMWidget)
 
 _layouts: dict[tuple[tuple[str, str], ...], widgets.Layout] = {}
 _styles: dict[type, widgets.Widget] = {}
+_collecting: list[list[widgets.Widget]] = []
 
 
 def make(cls: type[W], /, *args: Any,
@@ -31,7 +34,22 @@ def make(cls: type[W], /, *args: Any,
     if style is not None and "style" not in kwargs:
         klass = style.klass
         kwargs["style"] = _styles.get(klass) or _styles.setdefault(klass, klass())
-    return cls(*args, layout=layout, **kwargs)
+    widget = cls(*args, layout=layout, **kwargs)
+    for made in _collecting:
+        made.append(widget)
+    return widget
+
+
+@contextlib.contextmanager
+def collected() -> Iterator[list[widgets.Widget]]:
+    """The widgets `make` creates inside the block — a pool variant's, which the page
+    closes when another draw replaces it (the shared layouts and styles stay)."""
+    made: list[widgets.Widget] = []
+    _collecting.append(made)
+    try:
+        yield made
+    finally:
+        _collecting.remove(made)
 
 
 def shared_layout(**settings: str) -> widgets.Layout:
