@@ -60,6 +60,30 @@ class Portal:
             time.sleep(0.5)
         raise TimeoutError(f"kernel pools not filled after {timeout} s")
 
+    def wait_until_quiet(self, quiet: float = 0.2, window: float = 5.0,
+                         timeout: float = 1800) -> None:
+        """Voilà logs a pool as filled when its kernels start; it then runs the notebook in
+        each of them. Wait until Voilà and its kernels use under `quiet` of a core."""
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def used() -> float:
+            total = 0.0
+            for pid in (self.voila.pid, *kernel_rss_mb(self.voila.pid)):
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                total += (int(fields[11]) + int(fields[12])) / tick
+            return total
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            before = used()
+            time.sleep(window)
+            if used() - before < quiet * window:
+                return
+        raise TimeoutError("the pool's kernels did not settle")
+
 
 def kernel_rss_mb(parent: int) -> dict[int, float]:
     """Resident memory (MB) of every ipykernel process started by `parent`, by pid."""

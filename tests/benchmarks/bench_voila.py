@@ -42,7 +42,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import shutil
 import statistics
@@ -225,7 +224,7 @@ def measure(project, path: str, learners: int) -> dict[str, Any]:
     with serve_portal(project, "bench", limits, log=log, start_timeout=900) as portal:
         print(f"… preheating {kernels} kernels of {path}", file=sys.stderr)
         portal.wait_for_pools(1, timeout=1800)
-        wait_until_idle(portal.voila.pid)
+        portal.wait_until_quiet()
         url = f"{portal.url}/voila/render/{quote(path)}"
         overview = course_overview(f"{portal.url}/lernen/{quote(path)}")
 
@@ -284,31 +283,6 @@ async def timed(run: Any, into: list[float], errors: list[str]) -> None:
 # the parts of the rush, by a marker in each process's command line
 PARTS = ((b"kurskit.portal.app", "voila"), (b"ipykernel", "kernels"), (b"uvicorn", "service"),
          (b"chrom", "chromium"))
-
-
-def wait_until_idle(voila: int, quiet: float = 0.2, window: float = 5.0,
-                    timeout: float = 1800) -> None:
-    """Voilà logs a pool as filled when its kernels start; it then runs the notebook in
-    each of them. Wait until Voilà and its kernels use under `quiet` of a core."""
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def used() -> float:
-        total = 0.0
-        for pid in (voila, *kernel_rss_mb(voila)):
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / tick
-        return total
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        before = used()
-        time.sleep(window)
-        if used() - before < quiet * window:
-            return
-    raise TimeoutError("the pool's kernels did not settle")
 
 
 def report(out: dict[str, Any], learners: int) -> int:

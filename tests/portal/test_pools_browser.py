@@ -103,33 +103,38 @@ def test_the_voila_view_shows_the_drawn_variant_only_and_grades_it(chromium, poo
 
 @pytest.fixture(scope="module")
 def preheated_pool_portal(tmp_path_factory):
-    """A preheated Voilà page (made before its learner arrives, so before the draw is known)
-    for a learner whose draw is not the pool's first variant."""
+    """A preheated Voilà page, made with the learner's first draw; the learner then submits
+    attempt 1 elsewhere, so the page is opened for attempt 2, which draws another variant."""
     project = make_project(tmp_path_factory.mktemp("vorgeheizt") / "projekt",
                            FIXTURES / "courses")
     release_all(project)
     module = load_catalog(project.courses).module(MODULE)
-    first = module.notebook.pools["pflichten"][0].qid
     key = installation_key(project.grading)
     learner = next(name for name in (f"vorgeheizt-{n}" for n in range(100))
-                   if draw_for(module, name, 1, key).drawn["pflichten"] != first)
+                   if draw_for(module, name, 1, key).drawn["pflichten"]
+                   != draw_for(module, name, 2, key).drawn["pflichten"])
+    first = draw_for(module, learner, 1, key).drawn["pflichten"]
     with serve_portal(project, learner, PortalLimits(pool_size=1)) as running:
         running.wait_for_pools(2)  # both fixture modules
+        running.wait_until_quiet()  # their pages are made, with the first draw
+        submitted = httpx.post(f"{running.service_url}/api/v1/modules/{MODULE}/submissions",
+                               json={"answers": {}}, timeout=120)
+        assert submitted.status_code == 201, submitted.text
         yield running, module, learner, first
 
 
-def test_a_preheated_voila_page_builds_the_drawn_variant_once_its_learner_arrives(
+def test_a_preheated_voila_page_shows_the_draw_of_the_attempt_its_learner_opens_it_for(
         chromium, preheated_pool_portal):
     portal, module, learner, first = preheated_pool_portal
     draw = httpx.get(f"{portal.service_url}/api/v1/modules/{MODULE}/draw").json()
     drawn = draw["drawn"]["pflichten"]
-    assert drawn != first
+    assert draw["attempt"] == 2 and drawn != first
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     page.goto(portal.module_url(MODULE))
     page.get_by_text(PROMPTS[drawn]).wait_for(timeout=60_000)
-    questions = page.locator(".kurskit-question:visible")
-    assert questions.count() == 6
-    assert page.get_by_text(PROMPTS[first]).filter(visible=True).count() == 0
+    questions = page.locator(".kurskit-question")
+    assert questions.count() == 6  # the replaced variant's widgets are gone, not hidden
+    assert page.get_by_text(PROMPTS[first]).count() == 0
     seen = drawn_exercises(module, draw["drawn"])
     pooled = next(i for i, e in enumerate(seen) if e.pool == "pflichten")
     assert PROMPTS[drawn] in questions.nth(pooled).inner_text()
@@ -137,6 +142,6 @@ def test_a_preheated_voila_page_builds_the_drawn_variant_once_its_learner_arrive
     page.get_by_text("1 von 6 Fragen beantwortet").wait_for(timeout=30_000)
     page.get_by_role("button", name="Abgeben").click()
     page.locator(".kurskit-result").wait_for(timeout=60_000)
-    stored = results.read_stored(portal.project.grading / "attempts" / learner / MODULE / "0001")
+    stored = results.read_stored(portal.project.grading / "attempts" / learner / MODULE / "0002")
     assert stored is not None and stored.score == 1.0 and stored.drawn == draw["drawn"]
     page.close()

@@ -290,5 +290,6 @@ def test_a_new_draw_builds_its_variant_and_closes_the_widgets_of_the_one_it_repl
     assert "frist-a" not in PAGE.questions and "frist-a" in PAGE.waiting
     assert not [model for model in replaced_ids if model in _instances]
     assert all(widget.comm is None for widget in replaced)
-    assert slot.layout.comm is not None and second.box.layout is first.box.layout  # shared
+    assert slot.comm is not None and slot.layout.comm is not None  # slot, shared layout
+    assert second.box.layout is first.box.layout
     assert list(PAGE.active()) == ["frist-b"]

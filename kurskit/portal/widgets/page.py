@@ -343,7 +343,8 @@ def question_kind(build: Callable[..., None]) -> Callable[..., None]:
             return
         with collected() as made:
             build(qid, *args, **kwargs)
-        PAGE.built[qid] = (again, made)
+        # the pool's slot (made with its first variant) stays for the variants after it
+        PAGE.built[qid] = (again, [widget for widget in made if widget is not PAGE.slots[pool]])
 
     return kind
 
