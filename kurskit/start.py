@@ -80,6 +80,9 @@ def voila_command(portal_dir: Path, port: int, limits: PortalLimits | None = Non
             # a large pool starts its kernels at once: on two busy cores one may need more
             # than Voilà's 60 s to answer, and a pool kernel that gives up is lost
             "--VoilaExecutor.startup_timeout=300",
+            # nbclient waits 4 s for a cell's output after the kernel's reply, then renders
+            # the page without it: while such a pool runs its notebooks, a page lost elements
+            "--VoilaExecutor.iopub_timeout=120",
             # unix sockets, not TCP ports: dozens of kernels starting at once pick random free
             # ports and race for them ("Address already in use" → a dead pool kernel → 500)
             "--KernelManager.transport=ipc"]

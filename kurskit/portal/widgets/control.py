@@ -2,11 +2,11 @@
 
 When a Voilà page connects, its widget manager opens the `jupyter.widget.control` comm
 and asks for every widget's state (`request_states`, ipywidgets' control protocol 1.0).
-ipywidgets 8.1 answers by serializing every widget twice — it computes
-`Widget.get_manager_state()` and discards the result before building the answer — which
-is a third of what a learner's kernel does while fifty pages open at once. This handler
-answers the same message with the same `update_states`, serializing each widget once. It
-is registered as the comm target by `start_module`, in place of ipywidgets' own.
+ipywidgets 8.1 answers by serializing every widget twice: it computes
+`Widget.get_manager_state()` and discards the result before building the answer. On the
+phishing module the discarded pass was over a third of the kernel's CPU for a page that
+connects (11 of 29 ms). This handler answers the same message with the same `update_states`,
+serializing each widget once; `start_module` registers it in place of ipywidgets' own.
 """
 
 from __future__ import annotations
