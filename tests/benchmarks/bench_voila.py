@@ -24,11 +24,10 @@ server's two cores. Each client does what the Voilà page asks of the server:
 Left out: rendering and running the JavaScript, the extension chunks the bundle loads at
 run time, fonts, and the messages a learner's clicks cause later.
 
-Three rushes of N learners each, on fresh kernels from the pool: the first with protocol
+Two rushes of N learners each, on fresh kernels from the pool: the first with protocol
 clients alone (the server's work, as in an office), the second with one real Chromium beside
-them on its first visit (cold cache: about 90 script and style requests to Voilà, and some
-1.6 s of the browser's CPU, then on the server's two cores too), the third with a Chromium
-that had opened a Voilà page before (the bundle from its cache, as for a returning learner).
+them on its first visit (cold cache): its ≈90 script and style requests go to Voilà while
+the 50 load, and its ≈1.6 s of CPU then runs on the server's two cores too.
 
 Results, from the same run:
   voila-modules: how many catalogue modules open in the Voilà view by default
@@ -36,8 +35,7 @@ Results, from the same run:
   baseline: one protocol client alone, and one Chromium alone (median of 3 each)
   voila-capacity: p50/p95 from the page request to every widget's state (first rush)
   voila-tti-under-load: the Chromium of the second rush, from the start of its navigation to
-      the first interactive element's answer to a key press (last line); the third rush's
-      figure (warm cache) is printed before it
+      the first interactive element's answer to a key press (last line)
 """
 
 from __future__ import annotations
@@ -168,12 +166,10 @@ async def protocol_learner(page_url: str, results: list[float], errors: list[str
 
 
 async def chromium_learner(browser: Any, url: str, overview: str,
-                           together: asyncio.Barrier | None = None,
-                           warm: Any = None) -> float:
+                           together: asyncio.Barrier | None = None) -> float:
     """A real browser: from the start of the navigation until the first interactive
-    element has answered a key press (the kernel showed the mail's real sender). A fresh
-    browser context (first visit, cold cache), or `warm`: one that opened the page before."""
-    context = warm or await browser.new_context()
+    element has answered a key press (the kernel showed the mail's real sender)."""
+    context = await browser.new_context()
     try:
         page = await context.new_page()
         await page.goto(overview, timeout=180_000)
@@ -188,7 +184,7 @@ async def chromium_learner(browser: Any, url: str, overview: str,
         await page.get_by_text(ELEMENT_ANSWER).first.wait_for(timeout=180_000)
         return time.perf_counter() - started
     finally:
-        await (page.close() if warm else context.close())
+        await context.close()
 
 
 def main() -> int:
@@ -220,10 +216,10 @@ def measure(project, path: str, learners: int) -> dict[str, Any]:
     # the pool holds a kernel for every learner of both rushes; its refill (normally 10 s
     # after a page took a kernel) waits until the run is over, so the kernels the baselines
     # took are not restarted during a rush — in an office the pool is filled before training
-    kernels = 3 * learners + 2 * BASELINE + 3
+    kernels = 2 * learners + 2 * BASELINE + 1
     limits = PortalLimits(pools={path: kernels}, max_sessions=kernels + 10, fill_delay=900)
     out: dict[str, Any] = {"alone": [], "browser_alone": [], "together": [], "errors": [],
-                           "phases": [], "beside_browser": [], "beside_warm": []}
+                           "phases": [], "beside_browser": []}
     log = Path(tempfile.gettempdir()) / "kurskit-bench-voila.log"
     # Voilà starts the pool's kernels before it listens: give it time
     with serve_portal(project, "bench", limits, log=log, start_timeout=900) as portal:
@@ -233,7 +229,7 @@ def measure(project, path: str, learners: int) -> dict[str, Any]:
         url = f"{portal.url}/voila/render/{quote(path)}"
         overview = course_overview(f"{portal.url}/lernen/{quote(path)}")
 
-        async def rush(into: list[float], browser: Any = None, warm: Any = None) -> None:
+        async def rush(into: list[float], browser: Any = None) -> None:
             """`learners` protocol learners at once (and one Chromium, if given)."""
             together = asyncio.Barrier(learners + (2 if browser else 1))
 
@@ -255,9 +251,9 @@ def measure(project, path: str, learners: int) -> dict[str, Any]:
                 return
             tti: list[float] = []
             await asyncio.gather(together.wait(), *clients, timed(
-                chromium_learner(browser, url, overview, together, warm), tti, out["errors"]))
+                chromium_learner(browser, url, overview, together), tti, out["errors"]))
             if tti:
-                out["tti_warm" if warm else "tti"] = tti[0]
+                out["tti"] = tti[0]
 
         async def go() -> None:
             async with async_playwright() as playwright:
@@ -271,12 +267,6 @@ def measure(project, path: str, learners: int) -> dict[str, Any]:
                 await rush(out["together"])
                 print(f"… {learners} more, and one Chromium beside them", file=sys.stderr)
                 await rush(out["beside_browser"], browser)
-                print(f"… {learners} more, and one Chromium that opened the page before",
-                      file=sys.stderr)
-                warm = await browser.new_context()
-                await timed(chromium_learner(browser, url, overview, warm=warm), [],
-                            out["errors"])
-                await rush(out["beside_warm"], browser, warm)
                 await browser.close()
 
         asyncio.run(go())
@@ -332,11 +322,6 @@ def report(out: dict[str, Any], learners: int) -> int:
           f"from the page request to every widget's state, protocol-level clients, no browser "
           f"on the server's cores, preheated pool; p50 {p50 / alone:.1f}x the single-learner "
           f"baseline; target p95 <= 2 s)")
-    if "tti_warm" in out:
-        print(f"voila-tti-under-load with a warm browser cache: {out['tti_warm']:.2f} s (third "
-              f"rush: the Chromium learner had opened a Voilà page before, so the bundle's "
-              f"scripts and styles come from its cache; protocol learners p95 "
-              f"{percentile(out['beside_warm'], 0.95):.2f} s)")
     if "tti" not in out:
         print("voila-tti-under-load: not measured (the Chromium learner failed, see errors)")
         return 1
