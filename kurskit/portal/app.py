@@ -25,7 +25,7 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from kurskit import deployment
-from kurskit.portal import certificate_pages, hub_gate, pages, start_page
+from kurskit.portal import certificate_pages, hub_gate, pages, start_page, voila_bundle
 
 # module pages show widgets only; every other lab extension is JavaScript each page parses
 # any request body, for every route (tornado reads up to 100 MB by default); the module
@@ -139,11 +139,14 @@ class PortalApp(Voila):
         settings["kurskit_allowed_hosts"] = hosts
         settings["allow_remote_access"] = False
         settings["local_hostnames"] = list(hosts)
+        # the widget extensions' hashed files: cached for good, not asked for again
+        settings["static_immutable_cache"] = voila_bundle.immutable_paths(self.base_url)
         root, forced = Path(self.root_dir), self.module_view
         for env in {id(e): e for e in (settings.get("jinja2_env"),
                                        settings.get("voila_jinja2_env")) if e}.values():
             # the overview marks modules that open in Voilà („interaktiv“)
             env.globals["kurskit_view"] = lambda path: pages.view_of(root, path, forced)
+            env.globals["kurskit_prefetch"] = lambda: voila_bundle.prefetch_links(self.base_url)
         if self.hub:
             settings["kurskit_hub"] = hub_gate.HubGate()
             settings.setdefault("cookie_secret", os.urandom(32))  # OAuth state and cookie

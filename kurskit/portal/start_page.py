@@ -22,9 +22,9 @@ from tornado.web import HTTPError, StaticFileHandler
 
 from kurskit import layout
 from kurskit.authoring.catalog import load_catalog
-from kurskit.portal import client, hub_gate
+from kurskit.portal import client, hub_gate, voila_bundle
 from kurskit.portal.client import ServiceError
-from kurskit.portal.pages import ModulePageBase
+from kurskit.portal.pages import ModulePageBase, view_of
 
 MY_COURSES = "meine-kurse"  # the page's address in every mode (hub mode: also the root)
 PROGRESS_PAGES = "fortschritt"  # the handbook's aggregates: managers and trainers
@@ -57,8 +57,9 @@ def points(value: float | None) -> str:
 
 
 def render(user: hub_gate.HubUser | None, courses: list[dict[str, Any]] | None,
-           base: str) -> str:
-    """The page; `user` None: a local or proxied portal (no hub: no login, no handbook here)."""
+           base: str, head: str = "") -> str:
+    """The page; `user` None: a local or proxied portal (no hub: no login, no handbook here);
+    `head`: more for the page's head (the Voilà bundle's prefetch links)."""
     if user is None:
         links = [f'<li><a href="{base}">Kursübersicht</a></li>']
     else:
@@ -77,7 +78,7 @@ def render(user: hub_gate.HubUser | None, courses: list[dict[str, Any]] | None,
             "".join(_course(course, base) for course in courses))
     return (f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>Meine Kurse – Lernportal</title><style>{STYLE}</style></head><body>"
+            f"<title>Meine Kurse – Lernportal</title><style>{STYLE}</style>{head}</head><body>"
             '<a class="skip" href="#inhalt">Zum Inhalt springen</a>'
             f'<header>{signed_in}'
             f'<nav aria-label="Bereiche"><ul>{"".join(links)}</ul></nav></header>'
@@ -137,7 +138,15 @@ class StartPageHandler(ModulePageBase):
         except ServiceError:
             courses = None
         self.set_header("Cache-Control", "no-store")
-        self.write(render(user, courses, self.base_url))
+        self.write(render(user, courses, self.base_url, self.prefetch(courses or [])))
+
+    def prefetch(self, courses: list[dict[str, Any]]) -> str:
+        """Voilà's bundle, when a module listed here opens in the Voilà view."""
+        paths, forced = portal_paths(), self.settings.get("kurskit_module_view")
+        listed = [paths[m["id"]] for c in courses for m in c["modules"] if m["id"] in paths]
+        if any(view_of(self.root, path, forced) == "voila" for path in listed):
+            return voila_bundle.prefetch_links(self.base_url)
+        return ""
 
 
 class HandbookHandler(StaticFileHandler):

@@ -11,7 +11,8 @@ runs on their own PC, and its ≈5 s of JavaScript per Voilà page must not be c
 server's two cores. Each client does what the Voilà page asks of the server:
 
 1. GET the module page (`/voila/render/…`) and the scripts and style sheets it links (a
-   browser's first visit, cold cache); read the kernel id from the page's config;
+   browser's first visit, cold cache — more than a learner who came through the course
+   overview asks for, which prefetched them); read the kernel id from the page's config;
 2. open the kernel websocket (`/api/kernels/<id>/channels`) with the binary protocol the
    Voilà page's JupyterLab services choose (`v1.kernel.websocket.jupyter.org`: the server
    relays the kernel's message parts without decoding their JSON) and send
@@ -26,8 +27,10 @@ run time, fonts, and the messages a learner's clicks cause later.
 
 Two rushes of N learners each, on fresh kernels from the pool: the first with protocol
 clients alone (the server's work, as in an office), the second with one real Chromium beside
-them on its first visit (cold cache): its ≈90 script and style requests go to Voilà while
-the 50 load, and its ≈1.6 s of CPU then runs on the server's two cores too.
+them, as a learner new to Voilà pages (a fresh browser profile): it opens the course overview,
+which prefetches Voilà's ≈90 scripts and style sheets (kurskit.portal.voila_bundle), and opens
+the module once the overview is loaded and quiet; its ≈1.6 s of CPU then runs on the server's
+two cores too.
 
 Results, from the same run:
   voila-modules: how many catalogue modules open in the Voilà view by default
@@ -172,7 +175,9 @@ async def chromium_learner(browser: Any, url: str, overview: str,
     context = await browser.new_context()
     try:
         page = await context.new_page()
-        await page.goto(overview, timeout=180_000)
+        # the learner reads the course overview before choosing the module: at least until
+        # the overview has fetched what it asks for (its prefetch of Voilà's bundle)
+        await page.goto(overview, wait_until="networkidle", timeout=180_000)
         if together is not None:
             await together.wait()
         started = time.perf_counter()

@@ -8,6 +8,7 @@ holds one element of each kind.
 """
 
 import http.client
+import re
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -15,7 +16,9 @@ import pytest
 from conftest import FIXTURES, axe_violations, make_project
 from kurskit import layout
 from kurskit.authoring.catalog import load_catalog
+from kurskit.portal import voila_bundle
 from kurskit.portal.lesson_page import read_page, render
+from kurskit.portal.start_page import MY_COURSES
 from kurskit.release.build import release_all
 from portal_server import kernel_rss_mb, serve_portal
 
@@ -153,3 +156,46 @@ def gradebook_score(project) -> float:
 
     with Gradebook(db_url(project.grading)) as gradebook:
         return gradebook.find_submission(MODULE, LEARNER).score
+
+
+BUNDLE_FILE = re.compile(r"\.(?:js|css|woff2?)(?:\?|$)")
+
+
+def test_the_overview_prefetches_the_voila_bundle_the_module_page_then_takes_from_cache(
+        chromium, portal, project):
+    """Opened from its course overview, the module page asks the server for none of its
+    scripts, style sheets and fonts again: the overview named them all as prefetch links
+    (`kurskit/portal/voila_bundle.txt`) and the browser fetched them while it was open."""
+    course = portal_path(project).split("/")[0]
+    assert 'rel="prefetch"' not in get(f"{portal.url}/voila/tree").read().decode(), (
+        "the list of courses has no module one click away: nothing to prefetch")
+    context = chromium.new_context()
+    page = context.new_page()
+    answers: dict[str, int] = {}
+    page.on("response", lambda response: answers.__setitem__(response.url, response.status))
+    page.goto(f"{portal.url}/voila/tree/{quote(course)}", wait_until="networkidle")
+    named = page.eval_on_selector_all('link[rel="prefetch"]', "links => links.map(l => l.href)")
+    assert len(named) == len(voila_bundle.bundle())
+    assert {url: answers.get(url) for url in named} == dict.fromkeys(named, 200), (
+        "a listed file is not served (an upgrade renamed it?): update voila_bundle.txt")
+
+    page.get_by_role("link", name=re.compile("interaktiv")).first.click()
+    page.get_by_role("button", name="Abgeben").wait_for(timeout=90_000)
+    page.wait_for_load_state("networkidle")
+    loaded = page.evaluate("""performance.getEntriesByType('resource').map(
+        e => [e.name, e.transferSize])""")
+    base = f"{portal.url}/"
+    elsewhere = sorted(name for name, _ in loaded if not name.startswith(base))
+    assert not elsewhere, f"the page made the browser ask another site (a CDN?): {elsewhere}"
+    files = {name: size for name, size in loaded if BUNDLE_FILE.search(urlsplit(name).path)}
+    assert len(files) > 50, f"the page loaded only {len(files)} bundle files"
+    unlisted = sorted(name.removeprefix(base) for name in files if name not in named)
+    assert not unlisted, "add to kurskit/portal/voila_bundle.txt:\n" + "\n".join(unlisted)
+    asked_again = sorted(name for name, size in files.items() if size > 0)
+    assert not asked_again, f"fetched again despite the prefetch: {asked_again}"
+    context.close()
+
+
+def test_my_courses_prefetches_the_voila_bundle_when_a_module_opens_in_voila(portal):
+    page = get(f"{portal.url}/{MY_COURSES}").read().decode()
+    assert page.count('rel="prefetch"') == len(voila_bundle.bundle())

@@ -19,8 +19,9 @@ from kurskit.portal.widgets.shared import make
 def submit_panel() -> None:
     """The "Abgeben" button with progress, status and the result (the module's last cell)."""
     progress = make(widgets.HTML)
+    # no icon: Font Awesome would come from a CDN (see the Voilà template `kurskit`)
     button = make(widgets.Button, description="Abgeben", button_style="primary",
-                                  tooltip="Antworten zur Bewertung abgeben", icon="paper-plane")
+                  tooltip="Antworten zur Bewertung abgeben")
     status = make(widgets.HTML)
     result = make(widgets.HTML)
     for live in (progress, status, result):
