@@ -13,9 +13,9 @@ a page needs it within 5 minutes. That rule does not hold for files the server m
 of their content in their names, so the portal serves them as immutable (`immutable_paths`).
 
 `voila_bundle.txt` lists the files (what Chromium loaded for a module page with the pinned
-Voilà and ipywidgets, the addresses as the page asks for them); the browser test
-`tests/portal/test_voila_bundle_browser.py` compares it with what Chromium loads now and
-names the lines to change after an upgrade.
+Voilà and ipywidgets, the addresses as the page asks for them); the browser test in
+`tests/portal/test_elements_browser.py` compares it with what Chromium loads now and names
+the lines to change after an upgrade.
 """
 
 from __future__ import annotations
