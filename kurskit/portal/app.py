@@ -15,17 +15,19 @@ Run as `python -m kurskit.portal.app <portal dir> [Voilà options]`.
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from jupyter_core.utils import ensure_async
+from tornado.ioloop import PeriodicCallback
 from tornado.web import HTTPError
 from traitlets import Bool, Dict, Enum, Int, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from kurskit import deployment
-from kurskit.portal import certificate_pages, hub_gate, pages, start_page, voila_bundle
+from kurskit.portal import certificate_pages, garbage, hub_gate, pages, start_page, voila_bundle
 
 # module pages show widgets only; every other lab extension is JavaScript each page parses
 # any request body, for every route (tornado reads up to 100 MB by default); the module
@@ -159,7 +161,14 @@ class PortalApp(Voila):
             return listen(port, address, max_body_size=MAX_BODY, **kwargs)
 
         self.app.listen = bounded
+        collector = garbage.QuietCollector(self.kernels_idle_for)
+        PeriodicCallback(collector.tick, collector.TICK * 1000).start()
         super().listen()
+
+    def kernels_idle_for(self) -> float:
+        """Seconds since any kernel sent a message (jupyter_server records it for culling)."""
+        last = getattr(self.kernel_manager, "last_kernel_activity", None)
+        return float("inf") if last is None else (datetime.now(UTC) - last).total_seconds()
 
     def init_handlers(self) -> list:
         voila = [(handler[0], CappedVoilaHandler, *handler[2:])
