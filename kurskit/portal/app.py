@@ -27,7 +27,15 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from kurskit import deployment
-from kurskit.portal import certificate_pages, garbage, hub_gate, pages, start_page, voila_bundle
+from kurskit.portal import (
+    certificate_pages,
+    garbage,
+    hub_gate,
+    open_files,
+    pages,
+    start_page,
+    voila_bundle,
+)
 
 # module pages show widgets only; every other lab extension is JavaScript each page parses
 # any request body, for every route (tornado reads up to 100 MB by default); the module
@@ -132,6 +140,9 @@ class PortalApp(Voila):
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
+        # the kernel manager's zmq context opens its first socket once the loop runs
+        sockets = open_files.raise_limits(self.kernel_manager.context)
+        self.log.info("room for %d zmq sockets (kernel connections)", sockets)
         settings["kurskit_max_sessions"] = self.max_sessions
         settings["kurskit_sessions"] = SessionCount(self.kernel_manager)
         settings["kurskit_module_view"] = self.module_view
